@@ -1,0 +1,15 @@
+/* The mmusim subcommands. Each returns the process exit status; only these
+ * (and main) print to stdout/stderr and decide the exit status. */
+#ifndef MMUSIM_COMMANDS_H
+#define MMUSIM_COMMANDS_H
+
+typedef struct mmusim_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
+} mmusim_command;
+
+/* One line per subcommand; each lives in sim/cmd_<name>.c. */
+int cmd_demo(int argc, char **argv);
+
+#endif

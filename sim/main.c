@@ -1,0 +1,35 @@
+/* mmusim: an instruction-accurate AArch64 MMU translation simulator. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const mmusim_command commands[] = {
+    {"demo", "translate addresses through tables built in memory and print the walks", cmd_demo},
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: mmusim COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(to, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(to, "\n'mmusim COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "mmusim: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
