@@ -17,6 +17,10 @@ static inline unsigned field_shift(uint64_t mask) { return (unsigned)__builtin_c
 /* `val` placed in field `mask` (bits outside the field dropped). */
 #define FIELD_PREP(mask, val) (((uint64_t)(val) << field_shift(mask)) & (mask))
 
+/* FIELD_PREP for static initializers (constant mask and value): GCC and
+ * clang fold __builtin_ctzll of a constant. */
+#define FIELD_PREP_CONST(mask, val) (((uint64_t)(val) << __builtin_ctzll(mask)) & (mask))
+
 /* Sign-extend `v` from bit `bit` (bit is the sign bit). */
 static inline uint64_t sext64(uint64_t v, unsigned bit)
 {

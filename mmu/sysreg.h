@@ -19,13 +19,18 @@
 /* ID_AA64MMFR1_EL1 */
 #define MMFR1_HAFDBS GENMASK64(3, 0)      /* 1 AF, 2 AF + dirty */
 #define MMFR1_VMIDBITS GENMASK64(7, 4)    /* 0 8-bit, 2 16-bit */
+#define MMFR1_VH GENMASK64(11, 8)         /* FEAT_VHE: HCR_EL2.E2H */
+#define MMFR1_HPDS GENMASK64(15, 12)      /* 1 FEAT_HPDS: TCR.HPDn */
+#define MMFR1_HPDS GENMASK64(15, 12)
 #define MMFR1_PAN GENMASK64(23, 20)
 #define MMFR1_XNX GENMASK64(31, 28)
 
 /* ID_AA64MMFR2_EL1 */
+#define MMFR2_CNP GENMASK64(3, 0)         /* FEAT_TTCNP: TTBR.CnP */
 #define MMFR2_VARANGE GENMASK64(19, 16)   /* 1: 52-bit VA with 64K (FEAT_LVA) */
 #define MMFR2_ST GENMASK64(31, 28)        /* FEAT_TTST */
 #define MMFR2_TTL GENMASK64(51, 48)
+#define MMFR2_BBM GENMASK64(55, 52)       /* FEAT_BBM level */
 #define MMFR2_E0PD GENMASK64(63, 60)
 
 /* ID_AA64ISAR0_EL1 */
