@@ -20,7 +20,6 @@
 #define MMFR1_HAFDBS GENMASK64(3, 0)      /* 1 AF, 2 AF + dirty */
 #define MMFR1_VMIDBITS GENMASK64(7, 4)    /* 0 8-bit, 2 16-bit */
 #define MMFR1_VH GENMASK64(11, 8)         /* FEAT_VHE: HCR_EL2.E2H */
-#define MMFR1_HPDS GENMASK64(15, 12)      /* 1 FEAT_HPDS: TCR.HPDn */
 #define MMFR1_HPDS GENMASK64(15, 12)
 #define MMFR1_PAN GENMASK64(23, 20)
 #define MMFR1_XNX GENMASK64(31, 28)
