@@ -138,4 +138,11 @@ void s2_off(void);
 /* TTBR value for a table at `pa` (52-bit forms put PA[51:48] in [5:2]). */
 uint64_t ttbr_of(uint64_t pa, uint64_t asid);
 
+/* par.c: print PAR_EL1 keeping only what the architecture defines for a
+ * Non-secure translation (Arm DDI0487 D19 PAR_EL1): on success ATTR[63:56],
+ * PA[51:12], bit 11 (RES1), SH[8:7], F; on a fault bit 11, S[9], PTW[8],
+ * FST[6:1], F. NS[9] (UNKNOWN for Non-secure regimes), bit 10 and [63:48]
+ * (IMPLEMENTATION DEFINED) are dropped. */
+void say_par(const char *label, uint64_t par);
+
 #endif

@@ -29,9 +29,17 @@ _start:
     /* EL1 is AArch64; no other HCR_EL2 controls until a test sets them. */
     mov x0, #(1 << 31)
     msr hcr_el2, x0
-    /* SCTLR_EL1 with the MMU off and the RES1 bits of Armv8.0 set. */
+    /* SCTLR_EL1/EL2 with the MMU and caches off and the RES1 bits of
+     * Armv8.0 set; translation controls zeroed (their reset values are
+     * UNKNOWN, and TCR.TBI matters even with the MMU off). */
     ldr x0, =0x30d00800
     msr sctlr_el1, x0
+    ldr x0, =0x30c50830
+    msr sctlr_el2, x0
+    msr tcr_el1, xzr
+    msr tcr_el2, xzr
+    msr vtcr_el2, xzr
+    msr vttbr_el2, xzr
     adr x0, vectors_el1
     msr vbar_el1, x0
     isb

@@ -1,0 +1,2 @@
+# QEMU-DEVIATIONS.md D1: PAR_EL1.SH is 0b10 for Device memory.
+s/^\(PAR S1E[012]R\) 0x44000800$/\1 0x44000900/
