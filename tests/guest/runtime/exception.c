@@ -68,7 +68,13 @@ static int hpfar_valid(unsigned el, unsigned idx, uint64_t esr)
     unsigned fsc = (unsigned)FIELD_GET(ESR_FSC, esr);
     int permission = (fsc & 0x3c) == 0x0c;
 
+    uint64_t hcr;
+
     if (el != 2 || idx < 8 || (ec != EC_DABT_LOW && ec != EC_IABT_LOW))
+        return 0;
+    /* Only a stage-2 fault sets HPFAR: stage 2 must be on (VM=1, TGE=0). */
+    hcr = read_sysreg(hcr_el2);
+    if (!(hcr & HCR_VM) || (hcr & HCR_TGE))
         return 0;
     return (esr & ESR_S1PTW) || !permission;
 }

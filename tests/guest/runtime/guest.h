@@ -28,6 +28,12 @@
 #define at(op, va) ({ __asm__ volatile("at " #op ", %0" : : "r"((uint64_t)(va)) : "memory"); \
                       isb(); read_sysreg(par_el1); })
 
+/* Registers the assembler knows only with newer -march: generic names. */
+#define ttbr1_el2 S3_4_C2_C0_1
+#define ttbr0_el12 S3_5_C2_C0_0
+#define tcr_el12 S3_5_C2_C0_2
+#define sctlr_el12 S3_5_C1_C0_0
+
 static inline unsigned current_el(void) { return (unsigned)(read_sysreg(CurrentEL) >> 2) & 3; }
 
 /* uart.c: output through the PL011 data register. */
@@ -90,6 +96,12 @@ void pt_map_range(struct pt *pt, uint64_t ia, uint64_t oa, uint64_t size, int le
 uint64_t pt_encode_oa(const struct pt *pt, uint64_t oa);
 /* Bytes mapped by one entry at `level`. */
 uint64_t pt_level_size(const struct pt *pt, int level);
+/* Start level of a walk of ia_bits with granule gbits (DDI0487 D8.2.x:
+ * 4 - (ia_bits - 4) / (G - 3); -1 for 4K with more than 48 bits). */
+static inline int pt_start_level(unsigned gbits, unsigned ia_bits)
+{
+    return 4 - (int)((ia_bits - 4) / (gbits - 3));
+}
 /* Raw table allocation from the pool (zeroed). */
 uint64_t pt_alloc(uint64_t size, uint64_t align);
 /* The usual runtime mapping: RAM [RAM_BASE, RUNTIME_END) identity as normal
