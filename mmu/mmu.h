@@ -127,6 +127,7 @@ typedef struct mmu_features {
     bool tlbios;                 /* FEAT_TLBIOS */
     bool tlbirange;              /* FEAT_TLBIRANGE */
     bool pan;                    /* FEAT_PAN */
+    bool hpds;                   /* FEAT_HPDS: TCR.HPDn honoured */
 } mmu_features;
 
 /* Stage-1 parameters of one VA range (one TTBR), decoded from TCR/TTBR. */
@@ -140,6 +141,9 @@ typedef struct mmu_s1_range {
     bool e0pd;            /* EL0 accesses fault (E0PDn, FEAT_E0PD) */
     bool hpd;             /* hierarchical permissions disabled */
     bool tbi;             /* top byte ignored */
+    bool ds;              /* effective TCR.DS for this range's granule (LPA2 format) */
+    bool lpa_desc;        /* 64K with PAMax 52: OA[51:48] in desc[15:12] */
+    uint8_t oa_bits;      /* effective output size: min(IPS/PS, PAMax), 48 unless 52 is encodable */
     uint8_t sh, irgn, orgn;
     uint64_t table;       /* initial table address (PA, or IPA under stage 2) */
     bool table_oob;       /* table address above the OA size: Address size fault L0 */
@@ -149,11 +153,10 @@ typedef struct mmu_s1_range {
 typedef struct mmu_s1_regime {
     bool enabled;         /* SCTLR_ELx.M (and HCR_EL2.DC / TGE overrides) */
     bool two_ranges;      /* TTBR1 exists (EL1&0, EL2&0) */
-    bool ds;              /* effective TCR.DS (LPA2 descriptor format) */
     bool ha, hd;          /* effective hardware AF / dirty updates */
     bool wxn;
-    bool lpa_desc;        /* 64K with 52-bit OA: OA[51:48] in desc[15:12] */
-    uint8_t oa_bits;      /* effective output size: min(IPS/PS, PAMax, 48 unless 52 allowed) */
+    bool icache_on;       /* SCTLR_ELx.I: attributes of fetches with the MMU off */
+    bool dc;              /* HCR_EL2.DC: EL1&0 stage 1 off, data Normal WB */
     uint64_t mair;
     mmu_s1_range range[2];
 } mmu_s1_regime;
@@ -250,6 +253,7 @@ typedef struct mmu_memattr {
 /* The permission-relevant bits a leaf grants, after hierarchical controls,
  * kept raw so a cached translation can be re-checked for another EL/PAN. */
 typedef struct mmu_s1_perms {
+    bool off;             /* stage 1 disabled: everything allowed */
     uint8_t ap;           /* AP[2:1] after APTable */
     bool uxn, pxn;        /* after UXNTable/PXNTable (EL2: uxn is XN) */
     bool dbm;             /* DBM=1 with HD: writable once dirtied */

@@ -1,0 +1,23 @@
+/* Declarations shared between mmu/ source files; not part of the API. */
+#ifndef MMU_INTERNAL_H
+#define MMU_INTERNAL_H
+
+#include "mmu.h"
+
+/* features.c: ID registers -> cpu->feat. */
+void decode_features(mmu_cpu *cpu);
+/* regime.c: TCR/TTBR/SCTLR/HCR/VTCR/VTTBR -> cpu->s1[], cpu->s2. */
+void decode_regimes(mmu_cpu *cpu);
+
+/* attrs.c: memory attributes. */
+mmu_memattr s1_leaf_attr(const mmu_s1_regime *r, const mmu_s1_range *range, uint64_t desc);
+mmu_memattr s1_disabled_attr(const mmu_s1_regime *r, mmu_access_kind kind);
+mmu_memattr s2_leaf_attr(const mmu_s2_regime *s2, uint64_t desc);
+mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2);
+
+/* perms.c: may `acc` use memory with these stage-1 / stage-2 permissions
+ * (writes allowed where hardware can set the dirty state)? */
+bool s1_access_allowed(const mmu_cpu *cpu, mmu_regime regime, const mmu_access *acc, const mmu_s1_perms *p);
+bool s2_access_allowed(const mmu_cpu *cpu, const mmu_access *acc, const mmu_s2_perms *p);
+
+#endif

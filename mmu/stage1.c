@@ -1,0 +1,151 @@
+/* Stage 1: VA -> IPA (or PA) for the EL1&0, EL2&0 and EL2 regimes.
+ * ASL AArch64.S1Translate, AArch64.S1Walk, AArch64.S1DisabledOutput;
+ * Arm DDI0487 D8.2-D8.4. */
+#include "desc.h"
+#include "geometry.h"
+#include "sysreg.h"
+#include "walk.h"
+
+static bool el0_access(const mmu_access *acc) { return acc->el == 0 || acc->unpriv; }
+
+/* Bits [top:ia_bits] of the VA must all equal the range's sign (0 for
+ * TTBR0 and single-range regimes, 1 for TTBR1); top is 55 when the top
+ * byte is ignored (ASL AArch64.VAIsOutOfRange, AddrTop). */
+static bool va_in_range(uint64_t va, unsigned top, unsigned ia_bits, bool upper)
+{
+    if (ia_bits > top)
+        return true;
+    uint64_t bits = va & GENMASK64(top, ia_bits);
+    return upper ? bits == GENMASK64(top, ia_bits) : bits == 0;
+}
+
+/* Stage 1 off: the VA is the output address; bits above PAMax (below the
+ * tag when TBI applies) must be zero or it is an Address size fault at
+ * level 0 (ASL AArch64.S1DisabledOutput). */
+static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
+{
+    uint64_t va = w->acc->va;
+    unsigned sel = r->two_ranges ? (unsigned)((va >> 55) & 1) : 0;
+    unsigned top = r->range[sel].tbi ? 55 : 63;
+    unsigned pa_bits = w->cpu->feat.pa_bits;
+    if (va & GENMASK64(top, pa_bits))
+        return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, 0);
+    res->ipa = va & GENMASK64(pa_bits - 1, 0);
+    res->s1_level = MMU_NO_LEVEL;
+    res->s1_size_shift = (uint8_t)pa_bits;
+    res->s1perm = (mmu_s1_perms){.off = true};
+    res->s1_attr = s1_disabled_attr(r, w->acc->kind);
+    return true;
+}
+
+bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
+{
+    const mmu_s1_regime *r = &w->cpu->s1[regime];
+    const mmu_access *acc = w->acc;
+    mmu_walk *rec = w->rec;
+
+    rec->s1_enabled = r->enabled;
+    if (!r->enabled)
+        return s1_disabled(w, r, res);
+
+    uint64_t va = acc->va;
+    unsigned sel = r->two_ranges ? (unsigned)((va >> 55) & 1) : 0;
+    const mmu_s1_range *rg = &r->range[sel];
+    rec->ttbr = (uint8_t)sel;
+    rec->asid = regime == MMU_REGIME_EL2 ? 0 : rg->asid;
+    rec->s1_granule = rg->granule;
+    rec->s1_txsz = rg->txsz;
+    rec->s1_ds = rg->ds;
+    rec->s1_start_level = rg->start_level;
+
+    /* Checks before the walk, in the architecture's order (reference notes
+     * 2.4), all at level 0. */
+    if (rg->txsz_fault || !va_in_range(va, rg->tbi ? 55 : 63, rg->ia_bits, sel == 1))
+        return walk_fault(w, MMU_FAULT_TRANSLATION, 1, 0);
+    if (rg->epd || (rg->e0pd && el0_access(acc)))
+        return walk_fault(w, MMU_FAULT_TRANSLATION, 1, 0);
+    if (rg->table_oob)
+        return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, 0);
+
+    walk_params p = {
+        .stage = 1,
+        .granule = rg->granule,
+        .ia_bits = rg->ia_bits,
+        .start_level = rg->start_level,
+        .ds = rg->ds,
+        .lpa_desc = rg->lpa_desc,
+        .pa52 = w->cpu->feat.lpa,
+        .oa_bits = rg->oa_bits,
+        .table = rg->table,
+        .hpd = rg->hpd,
+        .single_el = regime == MMU_REGIME_EL2,
+    };
+    leaf_desc leaf;
+    if (!walk_tables(w, &p, va, MMU_NO_LEVEL, &leaf))
+        return false;
+
+    uint64_t desc = leaf.desc;
+    unsigned shift = level_shift(rg->granule, leaf.level);
+    uint64_t oa = desc_output_address(desc, shift, rg->ds, rg->lpa_desc) | (va & GENMASK64(shift - 1, 0));
+    if (oa >> rg->oa_bits)
+        return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, leaf.level);
+    bool contig = desc & DESC_CONTIG;
+    unsigned size_shift = shift + (contig ? contig_entries_shift(rg->granule, leaf.level) : 0);
+    /* IMPLEMENTATION DEFINED: a misprogrammed contiguous bit faults (ASL
+     * AArch64.ContiguousBitFaults). */
+    if (contig && size_shift > rg->ia_bits)
+        return walk_fault(w, MMU_FAULT_TRANSLATION, 1, leaf.level);
+
+    /* Access flag: without hardware management AF=0 faults (before
+     * permissions: DDI0487 "Prioritization of ... faults"). */
+    if (!(desc & DESC_AF) && !r->ha)
+        return walk_fault(w, MMU_FAULT_ACCESS_FLAG, 1, leaf.level);
+
+    /* Permissions after the hierarchical controls: APTable[0] removes EL0
+     * access, APTable[1] write access, and the XN tables OR in. */
+    uint8_t ap = (uint8_t)FIELD_GET(DESC_AP, desc);
+    if (leaf.tattrs.no_el0)
+        ap &= (uint8_t)~1u;
+    if (leaf.tattrs.read_only)
+        ap |= 2;
+    res->s1perm = (mmu_s1_perms){
+        .ap = ap,
+        .uxn = (desc & DESC_UXN) || leaf.tattrs.uxn,
+        .pxn = regime != MMU_REGIME_EL2 && ((desc & DESC_PXN) || leaf.tattrs.pxn),
+        /* DBM makes a read-only page writable by hardware, unless a table
+         * forbids writes (ASL: dirty state only for AP[2] from the leaf). */
+        .dbm = r->hd && (desc & DESC_DBM) && !leaf.tattrs.read_only,
+    };
+    res->s1_level = leaf.level;
+    res->s1_size_shift = (uint8_t)size_shift;
+    res->s1_contig = contig;
+    res->ng = regime != MMU_REGIME_EL2 && (desc & DESC_NG);
+    res->s1_attr = s1_leaf_attr(r, rg, desc);
+
+    if (!s1_access_allowed(w->cpu, regime, acc, &res->s1perm))
+        return walk_fault(w, MMU_FAULT_PERMISSION, 1, leaf.level);
+
+    /* Hardware updates (FEAT_HAFDBS) once the access is known to be
+     * allowed: AF on any access, AP[2] cleared by a write to a DBM page. */
+    uint64_t updated = desc | DESC_AF;
+    if (acc->kind == MMU_ACC_WRITE && res->s1perm.dbm)
+        updated &= ~DESC_AP_RO;
+    if (updated != desc && !acc->no_update) {
+        /* Under stage 2 the descriptor's page must be writable there; if
+         * not, it is a stage-2 Permission fault on the walk (S1PTW, WnR). */
+        if (w->s2_on && !leaf.s2_writable) {
+            walk_fault(w, MMU_FAULT_PERMISSION, 2, leaf.s2_level);
+            rec->fault.s1ptw = true;
+            rec->fault.write = true;
+            rec->fault.ipa_valid = true;
+            rec->fault.ipa = rec->reads[leaf.read_index].ipa;
+            return false;
+        }
+        if (!write_back(w, &leaf, updated))
+            return false;
+        if (!(updated & DESC_AP_RO))
+            res->s1perm.ap &= 1; /* now dirty: writable */
+    }
+    res->ipa = oa;
+    return true;
+}
