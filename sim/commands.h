@@ -11,5 +11,6 @@ typedef struct mmusim_command {
 
 /* One line per subcommand; each lives in sim/cmd_<name>.c. */
 int cmd_demo(int argc, char **argv);
+int cmd_tlbi(int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 
 static const mmusim_command commands[] = {
     {"demo", "translate addresses through tables built in memory and print the walks", cmd_demo},
+    {"tlbi", "decode a TLBI operand, or encode a range as TLBI operations", cmd_tlbi},
 };
 
 static void usage(FILE *to)
