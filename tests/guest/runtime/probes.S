@@ -39,3 +39,12 @@ probe_dc_ivac:              /* void probe_dc_ivac(uint64_t va) */
 probe_dc_ivac_insn:
     dc civac, x0
     ret
+
+/* A page of code to map elsewhere and execute: returns 42. */
+    .section .text.exec_page, "ax"
+    .balign 65536
+    .global exec_page
+exec_page:
+    mov x0, #42
+    ret
+    .balign 65536
