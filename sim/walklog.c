@@ -468,7 +468,7 @@ static void json_register(walklog *l, const walklog_where *w, const char *reg, u
  *     walk read va=0x8000001000 EL1&0 | s1 ttbr0 asid=0 4K txsz=12 ds sl=-1 | s2 vmid=1 4K t0sz=12 ds sl=0
  *       s2 L0  [   0] @0x40100000 = 0x0000000040101003  (for s1 L-1)
  *       s1 L-1 [   0] @0x40200000 = 0x0000000040201003  ipa 0x80000000
- *     -> pa=0x40305000 ipa=0x80005000 s1 4K L3, s2 2M L2, attr 0xff sh 3, rw-
+ *     -> pa=0x40305000 ipa=0x80005000 s1 4K L3 s2 2M L2 attr=0xff sh=3 rw-
  * ------------------------------------------------------------------------ */
 
 static void text_head(walklog *l, const walklog_where *w)
@@ -572,7 +572,7 @@ static void text_walk(walklog *l, const walklog_where *w, const char *origin, co
         put_i64(l, r->stage);
         put_char(l, ' ');
         text_level(l, r->level);
-        put_char(l, '[');
+        PUT(l, " [");
         text_index(l, r->index);
         PUT(l, "] @");
         put_hex(l, r->pa);
