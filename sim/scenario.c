@@ -836,8 +836,7 @@ int scenario_parse(scenario *s, const char *text, size_t len, const char *path, 
         size_t at = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
         unsigned line, col;
         position(text, at, &line, &col);
-        snprintf(err, errlen, "%s:%u:%u: malformed JSON%s", path, line, col,
-                 at >= len ? " (unexpected end of file)" : "");
+        snprintf(err, errlen, "%s:%u:%u: malformed JSON", path, line, col);
         return -1;
     }
     /* cJSON stops after the first value: anything else but whitespace is an error. */
