@@ -3,16 +3,6 @@
 #include "desc.h"
 #include "sysreg.h"
 
-uint64_t desc_output_address(uint64_t desc, unsigned shift, bool ds, bool lpa_desc)
-{
-    if (ds)
-        return (desc & GENMASK64(49, shift)) | (FIELD_GET(DESC_OA_LPA2_HI, desc) << 50);
-    uint64_t oa = desc & GENMASK64(47, shift);
-    if (lpa_desc)
-        oa |= FIELD_GET(DESC_OA_LPA_HI, desc) << 48;
-    return oa;
-}
-
 uint64_t desc_encode_address(uint64_t oa, bool ds, bool lpa_desc)
 {
     if (ds)

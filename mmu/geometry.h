@@ -6,6 +6,7 @@
 #define MMU_GEOMETRY_H
 
 #include "bits.h"
+#include "desc.h"
 #include "mmu.h"
 
 /* Bits resolved per level: a table holds 2^stride 8-byte descriptors. */
@@ -89,7 +90,15 @@ static inline bool s2_start_level_consistent(mmu_granule g, int start, unsigned 
  * DS=1 (LPA2): OA[49:shift] = desc[49:shift], OA[51:50] = desc[9:8].
  * 64K with PAMax 52 (FEAT_LPA): OA[51:48] = desc[15:12].
  * Otherwise OA[47:shift]. ASL AArch64.NextTableBase / AArch64.LeafBase. */
-uint64_t desc_output_address(uint64_t desc, unsigned shift, bool ds, bool lpa_desc);
+static inline uint64_t desc_output_address(uint64_t desc, unsigned shift, bool ds, bool lpa_desc)
+{
+    if (ds)
+        return (desc & GENMASK64(49, shift)) | (FIELD_GET(DESC_OA_LPA2_HI, desc) << 50);
+    uint64_t oa = desc & GENMASK64(47, shift);
+    if (lpa_desc)
+        oa |= FIELD_GET(DESC_OA_LPA_HI, desc) << 48;
+    return oa;
+}
 
 /* The inverse, for the builder: descriptor address bits for `oa`. */
 uint64_t desc_encode_address(uint64_t oa, bool ds, bool lpa_desc);

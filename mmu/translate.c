@@ -1,12 +1,16 @@
 /* The two-stage driver: regime selection, stage 1, then stage 2 of the
  * final IPA, and the walk record. ASL AArch64.FullTranslate. */
+#include <stddef.h>
 #include <string.h>
 
 #include "walk.h"
 
 bool mmu_walk_translate(mmu_cpu *cpu, const mmu_access *acc, mmu_walk *rec)
 {
-    memset(rec, 0, sizeof *rec);
+    /* Clear all but the read array (2 KiB; entries are set as appended). */
+    memset(rec, 0, offsetof(mmu_walk, reads));
+    rec->fault = (mmu_fault){0};
+    rec->result = (mmu_result){0};
     rec->access = *acc;
     rec->regime = mmu_regime_for_el(cpu, acc->el);
     rec->s2_enabled = mmu_stage2_active(cpu, rec->regime);
