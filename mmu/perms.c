@@ -26,21 +26,23 @@ static perm_set s1_perms(const mmu_cpu *cpu, mmu_regime regime, const mmu_access
         s.r = true;
         s.w = !ro;
         s.w_if_dirtied = s.w || p->dbm;
-        s.x = !p->uxn && !(r->wxn && s.w_if_dirtied);
+        s.x = !p->uxn && !(r->wxn && s.w);
         return s;
     }
 
     bool pr = true, pw = !ro, ur = el0, uw = el0 && !ro;
     bool pw_d = pw || p->dbm, uw_d = uw || (el0 && p->dbm);
     /* Memory writable at EL0 is never executable at EL1 (ASL
-     * S1DirectBasePermissions: px = NOT(pxn OR uw)). */
-    bool px = !(p->pxn || uw_d);
+     * S1DirectBasePermissions: px = NOT(pxn OR uw)). Like WXN below, this
+     * reads AP as the descriptor holds it: a clean DBM page is not yet
+     * writable. */
+    bool px = !(p->pxn || uw);
     bool ux = !p->uxn;
     if (r->wxn) {
         /* SCTLR_ELx.WXN: writable memory is execute-never. */
-        if (pw_d)
+        if (pw)
             px = false;
-        if (uw_d)
+        if (uw)
             ux = false;
     }
     if (uses_el0_permissions(acc)) {
