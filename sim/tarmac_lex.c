@@ -8,15 +8,18 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* Hex digit values, 0 meaning "not a digit" so the table needs no
+ * initializer for the other 234 entries; hex_value subtracts the 1 back. */
+static const uint8_t hex_plus_one[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16,
+};
+
 static int hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return (int)hex_plus_one[(unsigned char)c] - 1;
 }
 
 tarmac_tok tarmac_lex_next(tarmac_lex *lx)
@@ -45,12 +48,6 @@ tarmac_tok tarmac_lex_rest(const tarmac_lex *lx)
     while (e > s && is_blank(e[-1]))
         e--;
     return (tarmac_tok){s, (size_t)(e - s)};
-}
-
-bool tarmac_tok_is(tarmac_tok t, const char *word)
-{
-    size_t n = strlen(word);
-    return t.n == n && memcmp(t.s, word, n) == 0;
 }
 
 bool tarmac_tok_is_ci(tarmac_tok t, const char *word)

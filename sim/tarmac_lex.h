@@ -4,6 +4,8 @@
 #ifndef MMUSIM_TARMAC_LEX_H
 #define MMUSIM_TARMAC_LEX_H
 
+#include <string.h>
+
 #include "tarmac.h"
 
 /* A token: s[0..n). n == 0 means "no more tokens". */
@@ -17,6 +19,14 @@ typedef struct tarmac_lex {
     const char *p, *end;
 } tarmac_lex;
 
+/* Exact match; inline so that strlen of a literal folds away (the parser
+ * calls this several times per line). */
+static inline bool tarmac_tok_is(tarmac_tok t, const char *word)
+{
+    size_t n = strlen(word);
+    return t.n == n && memcmp(t.s, word, n) == 0;
+}
+
 /* The next whitespace-separated token (n == 0 at end of line). */
 tarmac_tok tarmac_lex_next(tarmac_lex *lx);
 /* The next token without consuming it. */
@@ -24,7 +34,6 @@ tarmac_tok tarmac_lex_peek(const tarmac_lex *lx);
 /* The rest of the line with leading and trailing blanks removed. */
 tarmac_tok tarmac_lex_rest(const tarmac_lex *lx);
 
-bool tarmac_tok_is(tarmac_tok t, const char *word);     /* exact match */
 bool tarmac_tok_is_ci(tarmac_tok t, const char *word);  /* ASCII case-insensitive */
 bool tarmac_tok_all_digits(tarmac_tok t);
 

@@ -19,11 +19,10 @@ void tarmac_state_init(tarmac_state *st)
  * accepts the same set). */
 static bool is_unit(const char *s, size_t n)
 {
-    static const char *const units[] = {"clk", "ns", "cs", "cyc", "tic", "ps", "us"};
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strlen(units[i]) == n && memcmp(units[i], s, n) == 0)
-            return true;
-    return false;
+    tarmac_tok t = {s, n};
+    return tarmac_tok_is(t, "clk") || tarmac_tok_is(t, "ns") || tarmac_tok_is(t, "ps") ||
+           tarmac_tok_is(t, "tic") || tarmac_tok_is(t, "cs") || tarmac_tok_is(t, "cyc") ||
+           tarmac_tok_is(t, "us");
 }
 
 /* `<digits> <unit>` or `<digits><unit>` (Cortex-M0 RTL writes "271ns").

@@ -18,11 +18,15 @@ bool tarmac_is_translation_reg(const char *name, size_t len)
         "HTCR",  "HSCTLR", "HMAIR0", "HMAIR1", "MAIR0", "MAIR1", "DFAR", "IFAR",
         "DFSR",  "IFSR",  "HSR",   "HDFAR", "HIFAR",
     };
+    /* Quick rejection of the frequent general-purpose and vector registers:
+     * every name above starts with one of these letters. */
+    if (!len || !strchr("TVMSHEFPDItvmshefpdi", name[0]))
+        return false;
     size_t base = 0;
     while (base < len && name[base] != '_' && name[base] != '<')
         base++;
     for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++)
-        if (tarmac_tok_is_ci((tarmac_tok){name, base}, bases[i]))
+        if (strlen(bases[i]) == base && tarmac_tok_is_ci((tarmac_tok){name, base}, bases[i]))
             return true;
     return false;
 }
