@@ -40,17 +40,20 @@ static bool ttl_hint_valid(mmu_granule g, int level, bool lpa2)
     return false;
 }
 
+uint16_t mmu_current_vmid(const mmu_cpu *cpu)
+{
+    bool vmid16 = cpu->feat.vmid16 && (cpu->reg[MMU_VTCR_EL2] & VTCR_VS);
+    return (uint16_t)(FIELD_GET(TTBR_ASID, cpu->reg[MMU_VTTBR_EL2]) & (vmid16 ? 0xFFFF : 0xFF));
+}
+
 void mmu_tlbi_context(const mmu_cpu *cpu, mmu_tlbi_ctx *ctx)
 {
     uint64_t hcr = cpu->reg[MMU_HCR_EL2];
-    uint64_t vttbr = cpu->reg[MMU_VTTBR_EL2];
-    bool vmid16 = cpu->feat.vmid16 && (cpu->reg[MMU_VTCR_EL2] & VTCR_VS);
 
     memset(ctx, 0, sizeof *ctx);
     ctx->e2h = hcr & HCR_E2H;
     ctx->tge = hcr & HCR_TGE;
-    /* VTTBR_EL2.VMID: bits [63:48] with 16-bit VMIDs, else [55:48]. */
-    ctx->vmid = (uint16_t)(FIELD_GET(TTBR_ASID, vttbr) & (vmid16 ? 0xFFFF : 0xFF));
+    ctx->vmid = mmu_current_vmid(cpu);
     ctx->asid16_el1 = cpu->feat.asid16 && (cpu->reg[MMU_TCR_EL1] & TCR_AS);
     ctx->asid16_el2 = cpu->feat.asid16 && (cpu->reg[MMU_TCR_EL2] & TCR_AS);
     /* The DS bits as programmed: they count only when FEAT_LPA2 is

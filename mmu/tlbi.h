@@ -99,13 +99,19 @@ typedef struct mmu_tlbi_ctx {
     uint16_t vmid;        /* current VMID (VTTBR_EL2.VMID, 8 or 16 bits) */
     bool asid16_el1;      /* TCR_EL1.AS: 16-bit ASIDs in the EL1&0 regime */
     bool asid16_el2;      /* TCR_EL2.AS (EL2&0) */
-    /* Effective DS of each regime and of stage 2: the BaseADDR unit of the
-     * range operations (see mmu_tlbi_decode for which one an op consults). */
+    /* TCR_ELx.DS of each regime and VTCR_EL2.DS, as programmed when FEAT_LPA2
+     * is implemented (else 0): the BaseADDR unit of the range operations
+     * (range_ds() in tlbi.c says which one each operation consults). */
     bool ds[MMU_REGIME_COUNT];
     bool s2_ds;
     /* FEAT_LPA2 is implemented: TTL 4K level 0 and 16K level 1 are hints. */
     bool lpa2;
 } mmu_tlbi_ctx;
+
+/* The VMID EL1&0 TLB entries are tagged with, also when stage 2 is off:
+ * VTTBR_EL2.VMID, bits [63:48] with VTCR_EL2.VS and FEAT_VMID16, else
+ * bits [55:48]. */
+uint16_t mmu_current_vmid(const mmu_cpu *cpu);
 
 /* Fills ctx from the CPU's registers (HCR_EL2, VTTBR_EL2, TCR_ELx, VTCR_EL2)
  * and features. */

@@ -1,0 +1,612 @@
+/* The TLB model: set-associative arrays of leaf translations and of walk
+ * cache descriptors, the hit path, fills from walk records, replacement,
+ * and TLBI application. Semantics are documented in tlb.h; the TLBI
+ * predicate lives in tlbi.c. Arm DDI0487 D8.13. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "desc.h"
+#include "geometry.h"
+#include "tlb.h"
+
+/* A key's tag: the covered input block (or, for walk entries, the
+ * descriptor address shifted up by 9) with the entry's size shift, kind and
+ * regime in the 12 low bits, so one 64-bit compare checks all four. */
+#define TAG_SHIFT GENMASK64(5, 0)
+#define TAG_KIND GENMASK64(8, 6)
+#define TAG_REGIME GENMASK64(10, 9)
+#define TAG_VALID BIT64(11)
+#define TAG_BASE GENMASK64(63, 12)
+
+#define CTX_ALL UINT32_C(0xFFFFFFFF)
+#define CTX_VMID_ONLY UINT32_C(0xFFFF0000)
+
+static inline uint64_t make_tag(uint64_t base, unsigned shift, mmu_tlbe_kind kind, mmu_regime regime)
+{
+    return base | FIELD_PREP(TAG_SHIFT, shift) | FIELD_PREP(TAG_KIND, kind) |
+           FIELD_PREP(TAG_REGIME, regime) | TAG_VALID;
+}
+
+static inline uint64_t walk_tag_base(uint64_t desc_pa) { return (desc_pa >> 3) << 12; }
+
+static inline uint32_t make_ctx(uint16_t vmid, uint16_t asid) { return (uint32_t)vmid << 16 | asid; }
+
+static inline uint64_t low_mask(unsigned shift) { return shift >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << shift) - 1; }
+
+/* Multiplicative hash of the page number (or descriptor index) and VMID;
+ * the set comes from high product bits. */
+static inline unsigned set_index(const mmu_tlb_array *a, uint64_t key, uint16_t vmid)
+{
+    uint64_t h = (key ^ ((uint64_t)vmid << 48)) * UINT64_C(0x9E3779B97F4A7C15);
+    return (unsigned)(h >> 40) & (a->sets - 1);
+}
+
+static bool is_walk_kind(mmu_tlbe_kind k)
+{
+    return k == MMU_TLBE_S1_TABLE || k == MMU_TLBE_S2_TABLE || k == MMU_TLBE_S2;
+}
+
+/* The value an entry's set is chosen by. */
+static uint64_t entry_hash_key(const mmu_tlb_entry *e)
+{
+    return is_walk_kind(e->tags.kind) ? e->desc_pa >> 3 : e->tags.ia >> e->tags.size_shift;
+}
+
+/* ------------------------------------------------------------------------
+ * Arrays
+ * ------------------------------------------------------------------------ */
+
+static int array_alloc(mmu_tlb_array *a, unsigned sets, unsigned ways)
+{
+    a->sets = sets;
+    a->ways = ways;
+    a->shifts = 0;
+    a->keys = calloc((size_t)sets * ways, sizeof *a->keys);
+    a->ents = calloc((size_t)sets * ways, sizeof *a->ents);
+    if (!a->keys || !a->ents) {
+        free(a->keys);
+        free(a->ents);
+        a->keys = NULL;
+        a->ents = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void array_free(mmu_tlb_array *a)
+{
+    free(a->keys);
+    free(a->ents);
+    memset(a, 0, sizeof *a);
+}
+
+static int check_geometry(const char *what, unsigned entries, unsigned ways, char *err, size_t errlen)
+{
+    if (!ways || !entries || entries % ways) {
+        snprintf(err, errlen, "%s: %u entries cannot be split into sets of %u ways", what, entries, ways);
+        return -1;
+    }
+    unsigned sets = entries / ways;
+    if (sets & (sets - 1)) {
+        snprintf(err, errlen, "%s: %u entries / %u ways = %u sets, not a power of two", what, entries,
+                 ways, sets);
+        return -1;
+    }
+    if (sets > (1u << 24)) {
+        snprintf(err, errlen, "%s: %u sets is more than 2^24", what, sets);
+        return -1;
+    }
+    return 0;
+}
+
+/* UNBOUNDED: doubles the sets (more if a set still overflows) and
+ * re-inserts every valid entry. */
+static int array_grow(mmu_tlb *tlb, mmu_tlb_array *a)
+{
+    for (unsigned sets = a->sets * 2; sets <= (1u << 24); sets *= 2) {
+        mmu_tlb_array n;
+        if (array_alloc(&n, sets, a->ways))
+            return -1;
+        bool fits = true;
+        for (size_t i = 0; i < (size_t)a->sets * a->ways && fits; i++) {
+            if (!(a->keys[i].tag & TAG_VALID))
+                continue;
+            const mmu_tlb_entry *e = &a->ents[i];
+            unsigned idx = set_index(&n, entry_hash_key(e), e->tags.vmid);
+            unsigned w = 0;
+            while (w < n.ways && (n.keys[idx * n.ways + w].tag & TAG_VALID))
+                w++;
+            if (w == n.ways) {
+                fits = false;
+                break;
+            }
+            n.keys[idx * n.ways + w] = a->keys[i];
+            n.ents[idx * n.ways + w] = *e;
+        }
+        if (fits) {
+            n.shifts = a->shifts;
+            array_free(a);
+            *a = n;
+            tlb->stats.grows++;
+            return 0;
+        }
+        array_free(&n);
+    }
+    return -1;
+}
+
+static uint64_t next_random(mmu_tlb *tlb)
+{
+    /* xorshift64 */
+    uint64_t x = tlb->rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    tlb->rng = x;
+    return x;
+}
+
+/* The way to fill in set idx for (tag, ctx): the entry already there with
+ * that tag and context, else a free way, else a victim (or, UNBOUNDED, a
+ * grown array). Returns the slot index, or -1 if memory ran out. */
+static long choose_slot(mmu_tlb *tlb, mmu_tlb_array *a, uint64_t hkey, uint16_t vmid, uint64_t tag,
+                        uint32_t ctx, bool walk)
+{
+    for (;;) {
+        unsigned idx = set_index(a, hkey, vmid);
+        size_t first = (size_t)idx * a->ways;
+        long free_slot = -1;
+        for (unsigned w = 0; w < a->ways; w++) {
+            const mmu_tlb_key *k = &a->keys[first + w];
+            if (k->tag == tag && k->ctx == ctx)
+                return (long)(first + w);
+            if (!(k->tag & TAG_VALID) && free_slot < 0)
+                free_slot = (long)(first + w);
+        }
+        if (free_slot >= 0)
+            return free_slot;
+        if (tlb->cfg.mode == MMU_TLB_UNBOUNDED) {
+            if (array_grow(tlb, a))
+                return -1;
+            continue;
+        }
+        size_t victim = first;
+        if (tlb->cfg.policy == MMU_TLB_RANDOM) {
+            victim = first + (size_t)(next_random(tlb) % a->ways);
+        } else {
+            for (unsigned w = 1; w < a->ways; w++)
+                if (a->ents[first + w].stamp < a->ents[victim].stamp)
+                    victim = first + w;
+        }
+        if (walk)
+            tlb->stats.walk_evictions++;
+        else
+            tlb->stats.evictions++;
+        return (long)victim;
+    }
+}
+
+static void install(mmu_tlb *tlb, mmu_tlb_array *a, const mmu_tlb_entry *e, uint64_t tag, uint32_t ctx,
+                    uint32_t ctx_mask, bool walk)
+{
+    long slot = choose_slot(tlb, a, entry_hash_key(e), e->tags.vmid, tag, ctx, walk);
+    if (slot < 0)
+        return; /* out of memory: the translation is simply not cached */
+    a->ents[slot] = *e;
+    a->ents[slot].stamp = ++tlb->clock;
+    a->keys[slot] = (mmu_tlb_key){.tag = tag, .ctx = ctx, .ctx_mask = ctx_mask};
+    if (!walk)
+        a->shifts |= BIT64(e->tags.size_shift);
+    if (walk)
+        tlb->stats.walk_fills++;
+    else
+        tlb->stats.fills++;
+}
+
+/* ------------------------------------------------------------------------
+ * Setup
+ * ------------------------------------------------------------------------ */
+
+int mmu_tlb_init(mmu_tlb *tlb, const mmu_tlb_config *cfg, char *err, size_t errlen)
+{
+    size_t nops;
+    mmu_tlbi_ops(&nops);
+    memset(tlb, 0, sizeof *tlb);
+    tlb->cfg = *cfg;
+    tlb->rng = cfg->seed ? cfg->seed : 1;
+    if (nops > MMU_TLB_MAX_OPS) {
+        snprintf(err, errlen, "tlb: %zu TLBI operations, counters for %d", nops, MMU_TLB_MAX_OPS);
+        return -1;
+    }
+    if (cfg->mode == MMU_TLB_NONE)
+        return 0;
+    if (cfg->mode != MMU_TLB_BOUNDED && cfg->mode != MMU_TLB_UNBOUNDED) {
+        snprintf(err, errlen, "tlb: unknown mode %d", (int)cfg->mode);
+        return -1;
+    }
+    if (cfg->policy != MMU_TLB_LRU && cfg->policy != MMU_TLB_FIFO && cfg->policy != MMU_TLB_RANDOM) {
+        snprintf(err, errlen, "tlb: unknown replacement policy %d", (int)cfg->policy);
+        return -1;
+    }
+    if (check_geometry("tlb", cfg->entries, cfg->ways, err, errlen))
+        return -1;
+    bool separate_walk = cfg->walk_entries && !cfg->walk_unified;
+    if (separate_walk && check_geometry("tlb walk cache", cfg->walk_entries, cfg->walk_ways, err, errlen))
+        return -1;
+    if (array_alloc(&tlb->leaf, cfg->entries / cfg->ways, cfg->ways) ||
+        (separate_walk &&
+         array_alloc(&tlb->walk, cfg->walk_entries / cfg->walk_ways, cfg->walk_ways))) {
+        array_free(&tlb->leaf);
+        snprintf(err, errlen, "tlb: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+void mmu_tlb_free(mmu_tlb *tlb)
+{
+    array_free(&tlb->leaf);
+    array_free(&tlb->walk);
+}
+
+static bool has_walk_cache(const mmu_tlb *tlb)
+{
+    return tlb->cfg.mode != MMU_TLB_NONE && (tlb->cfg.walk_unified || tlb->cfg.walk_entries);
+}
+
+static mmu_tlb_array *walk_array(mmu_tlb *tlb)
+{
+    return tlb->cfg.walk_unified ? &tlb->leaf : &tlb->walk;
+}
+
+/* ------------------------------------------------------------------------
+ * Lookup and hit
+ * ------------------------------------------------------------------------ */
+
+const mmu_tlb_entry *mmu_tlb_lookup(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_regime regime,
+                                    uint16_t vmid, uint16_t asid, uint64_t va)
+{
+    const mmu_tlb_array *a = &tlb->leaf;
+    uint32_t ctx = make_ctx(vmid, asid);
+    for (uint64_t shifts = a->shifts; shifts; shifts &= shifts - 1) {
+        unsigned s = (unsigned)__builtin_ctzll(shifts);
+        uint64_t tag = make_tag(va & ~low_mask(s), s, kind, regime);
+        size_t first = (size_t)set_index(a, va >> s, vmid) * a->ways;
+        const mmu_tlb_key *k = &a->keys[first];
+        for (unsigned w = 0; w < a->ways; w++) {
+            if (k[w].tag == tag && ((k[w].ctx ^ ctx) & k[w].ctx_mask) == 0) {
+                mmu_tlb_entry *e = &a->ents[first + w];
+                if (tlb->cfg.policy == MMU_TLB_LRU)
+                    e->stamp = ++tlb->clock;
+                return e;
+            }
+        }
+    }
+    return NULL;
+}
+
+static bool allowed_now(const mmu_result *res, mmu_access_kind kind)
+{
+    return kind == MMU_ACC_READ ? res->r : kind == MMU_ACC_WRITE ? res->w : res->x;
+}
+
+/* Answers acc from entry e if the cached permissions allow it without a
+ * descriptor update; false sends the access to the walker. */
+static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_access *acc,
+                       mmu_regime regime, uint64_t va, uint16_t asid, mmu_walk *walk)
+{
+    mmu_result res = e->res;
+    uint64_t off = va & low_mask(e->tags.size_shift);
+    res.ipa = e->ipa_base | off;
+    res.pa = e->out_base | off;
+    mmu_fault f = mmu_check_permissions(cpu, regime, e->s2_enabled, acc, &res);
+    if (f.type != MMU_FAULT_NONE || !allowed_now(&res, acc->kind))
+        return false;
+
+    walk->access = *acc;
+    walk->regime = regime;
+    walk->s1_enabled = true;
+    walk->s2_enabled = e->s2_enabled;
+    walk->ttbr = e->ttbr;
+    walk->asid = asid;
+    walk->vmid = e->s2_enabled ? e->tags.vmid : 0;
+    walk->s1_granule = e->s1_granule;
+    walk->s2_granule = e->s2_granule;
+    walk->s1_txsz = e->s1_txsz;
+    walk->s2_t0sz = e->s2_t0sz;
+    walk->s1_ds = e->s1_ds;
+    walk->s2_ds = e->s2_ds;
+    walk->s1_start_level = e->s1_start_level;
+    walk->s2_start_level = e->s2_start_level;
+    walk->n_reads = 0;
+    memset(&walk->fault, 0, sizeof walk->fault);
+    walk->result = res;
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Walk cache: served through the memory port during a walk
+ * ------------------------------------------------------------------------ */
+
+typedef struct walk_port {
+    mmu_tlb *tlb;
+    mmu_port mem;
+    mmu_regime regime;
+    uint16_t vmid, asid;
+    uint64_t va;
+} walk_port;
+
+static const mmu_tlb_entry *walk_lookup(walk_port *p, uint64_t pa)
+{
+    mmu_tlb_array *a = walk_array(p->tlb);
+    uint64_t base = walk_tag_base(pa);
+    uint64_t t_s1 = make_tag(base, 0, MMU_TLBE_S1_TABLE, p->regime);
+    uint64_t t_s2 = make_tag(base, 0, MMU_TLBE_S2, MMU_REGIME_EL10);
+    uint64_t t_s2t = make_tag(base, 0, MMU_TLBE_S2_TABLE, MMU_REGIME_EL10);
+    uint32_t ctx = make_ctx(p->vmid, p->asid);
+    size_t first = (size_t)set_index(a, pa >> 3, p->vmid) * a->ways;
+    for (unsigned w = 0; w < a->ways; w++) {
+        const mmu_tlb_key *k = &a->keys[first + w];
+        if (((k->ctx ^ ctx) & k->ctx_mask) != 0)
+            continue;
+        mmu_tlb_entry *e = &a->ents[first + w];
+        bool s1_hit = k->tag == t_s1 && ((p->va ^ e->tags.ia) & ~low_mask(e->tags.size_shift)) == 0;
+        bool s2_hit = p->regime == MMU_REGIME_EL10 && (k->tag == t_s2 || k->tag == t_s2t);
+        if (s1_hit || s2_hit) {
+            if (p->tlb->cfg.policy == MMU_TLB_LRU)
+                e->stamp = ++p->tlb->clock;
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static bool walk_port_read(void *ctx, uint64_t pa, uint64_t *value)
+{
+    walk_port *p = ctx;
+    const mmu_tlb_entry *e = walk_lookup(p, pa);
+    if (e) {
+        *value = e->desc;
+        p->tlb->stats.walk_hits++;
+        return true;
+    }
+    return p->mem.read64(p->mem.ctx, pa, value);
+}
+
+static bool walk_port_write(void *ctx, uint64_t pa, uint64_t value)
+{
+    walk_port *p = ctx;
+    return p->mem.write64(p->mem.ctx, pa, value);
+}
+
+static bool is_table_desc(uint64_t desc, int level)
+{
+    return level < 3 && (desc & (DESC_VALID | DESC_TABLE)) == (DESC_VALID | DESC_TABLE);
+}
+
+static void cache_descriptor(mmu_tlb *tlb, const mmu_desc_read *rd, mmu_tlbe_kind kind, mmu_regime regime,
+                             mmu_granule g, uint64_t ia, uint16_t vmid, uint16_t asid)
+{
+    mmu_tlb_entry e;
+    memset(&e, 0, sizeof e);
+    unsigned shift = level_shift(g, rd->level);
+    e.tags = (mmu_tlb_tags){
+        .kind = kind,
+        .regime = regime,
+        .global = kind != MMU_TLBE_S1_TABLE,
+        .asid = kind == MMU_TLBE_S1_TABLE ? asid : 0,
+        .vmid = vmid,
+        .granule = g,
+        .level = rd->level,
+        .size_shift = (uint8_t)shift,
+        .ia = ia & ~low_mask(shift),
+    };
+    e.desc_pa = rd->pa;
+    e.desc = rd->value;
+    uint32_t ctx = make_ctx(vmid, e.tags.asid);
+    install(tlb, walk_array(tlb), &e, make_tag(walk_tag_base(rd->pa), 0, kind, regime), ctx,
+            kind == MMU_TLBE_S1_TABLE ? CTX_ALL : CTX_VMID_ONLY, true);
+}
+
+/* A stage-2 descriptor may be cached when nothing would write it back:
+ * tables always; leaves with AF set and not waiting for a dirty update. */
+static void cache_s2_read(mmu_tlb *tlb, const mmu_walk *w, const mmu_desc_read *rd, uint64_t ipa,
+                          uint16_t vmid)
+{
+    if (rd->updated)
+        return;
+    bool table = is_table_desc(rd->value, rd->level);
+    if (!table && (!(rd->value & DESC_AF) || ((rd->value & DESC_DBM) && !(rd->value & DESC_S2AP_W))))
+        return;
+    cache_descriptor(tlb, rd, table ? MMU_TLBE_S2_TABLE : MMU_TLBE_S2, MMU_REGIME_EL10, w->s2_granule,
+                     ipa, vmid, 0);
+}
+
+/* Fills the walk cache from a successful walk's reads. The stage-2 reads
+ * before a stage-1 read translated that read's IPA; those after the last
+ * stage-1 read translated the final IPA. */
+static void fill_walk_cache(mmu_tlb *tlb, const mmu_walk *w, uint64_t va, uint16_t vmid)
+{
+    unsigned pending = 0, first_pending = 0;
+    for (unsigned i = 0; i < w->n_reads; i++) {
+        const mmu_desc_read *rd = &w->reads[i];
+        if (rd->stage == 2) {
+            if (!pending++)
+                first_pending = i;
+            continue;
+        }
+        for (unsigned j = first_pending; pending && j < i; j++)
+            cache_s2_read(tlb, w, &w->reads[j], rd->ipa, vmid);
+        pending = 0;
+        if (is_table_desc(rd->value, rd->level) && !rd->updated)
+            cache_descriptor(tlb, rd, MMU_TLBE_S1_TABLE, w->regime, w->s1_granule, va, vmid, w->asid);
+    }
+    for (unsigned j = first_pending; pending && j < w->n_reads; j++)
+        cache_s2_read(tlb, w, &w->reads[j], w->result.ipa, vmid);
+}
+
+/* ------------------------------------------------------------------------
+ * Leaf fill and the front door
+ * ------------------------------------------------------------------------ */
+
+static void fill_leaf(mmu_tlb *tlb, const mmu_walk *w, uint64_t va, uint16_t vmid)
+{
+    const mmu_result *r = &w->result;
+    unsigned shift = r->s1_size_shift;
+    if (w->s2_enabled && r->s2_size_shift < shift)
+        shift = r->s2_size_shift;
+    mmu_tlb_entry e;
+    memset(&e, 0, sizeof e);
+    e.tags = (mmu_tlb_tags){
+        .kind = w->s2_enabled ? MMU_TLBE_S12 : MMU_TLBE_S1,
+        .regime = w->regime,
+        .global = !r->ng,
+        .asid = w->regime == MMU_REGIME_EL2 ? 0 : w->asid,
+        .vmid = vmid,
+        .granule = w->s1_granule,
+        .level = r->s1_level,
+        .size_shift = (uint8_t)shift,
+        .ia = va & ~low_mask(shift),
+    };
+    e.out_base = r->pa & ~low_mask(shift);
+    e.ipa_base = r->ipa & ~low_mask(shift);
+    e.res = *r;
+    e.ttbr = w->ttbr;
+    e.s1_granule = w->s1_granule;
+    e.s2_granule = w->s2_granule;
+    e.s1_txsz = w->s1_txsz;
+    e.s2_t0sz = w->s2_t0sz;
+    e.s1_ds = w->s1_ds;
+    e.s2_ds = w->s2_ds;
+    e.s2_enabled = w->s2_enabled;
+    e.s1_start_level = w->s1_start_level;
+    e.s2_start_level = w->s2_start_level;
+    install(tlb, &tlb->leaf, &e, make_tag(e.tags.ia, shift, e.tags.kind, e.tags.regime),
+            make_ctx(vmid, e.tags.asid), e.tags.global ? CTX_VMID_ONLY : CTX_ALL, false);
+}
+
+bool mmu_tlb_translate(mmu_cpu *cpu, mmu_tlb *tlb, const mmu_access *acc, mmu_walk *walk,
+                       bool *walked)
+{
+    mmu_regime regime = mmu_regime_for_el(cpu, acc->el);
+    const mmu_s1_regime *r = &cpu->s1[regime];
+    bool cacheable = tlb->cfg.mode != MMU_TLB_NONE && !acc->s1_only && r->enabled;
+    uint64_t va = acc->va;
+    uint16_t vmid = regime == MMU_REGIME_EL10 ? mmu_current_vmid(cpu) : 0;
+    uint16_t asid = 0;
+
+    if (cacheable) {
+        const mmu_s1_range *rg = &r->range[r->two_ranges ? (va >> 55) & 1 : 0];
+        if (rg->tbi)
+            va = sext64(va, 55);
+        asid = regime == MMU_REGIME_EL2 ? 0 : rg->asid;
+        /* E0PDn faults EL0 accesses whether or not a TLB entry exists
+         * (DDI0487 D8.2, FEAT_E0PD): let the walker report it. */
+        bool e0pd = rg->e0pd && (acc->el == 0 || acc->unpriv);
+        mmu_tlbe_kind kind = mmu_stage2_active(cpu, regime) ? MMU_TLBE_S12 : MMU_TLBE_S1;
+        const mmu_tlb_entry *e = e0pd ? NULL : mmu_tlb_lookup(tlb, kind, regime, vmid, asid, va);
+        if (e && answer_hit(cpu, e, acc, regime, va, asid, walk)) {
+            tlb->stats.hits++;
+            *walked = false;
+            return true;
+        }
+    }
+
+    tlb->stats.misses++;
+    *walked = true;
+    bool ok;
+    if (cacheable && has_walk_cache(tlb)) {
+        walk_port wp = {.tlb = tlb, .mem = cpu->port, .regime = regime, .vmid = vmid, .asid = asid, .va = va};
+        cpu->port = (mmu_port){.ctx = &wp, .read64 = walk_port_read, .write64 = walk_port_write};
+        ok = mmu_walk_translate(cpu, acc, walk);
+        cpu->port = wp.mem;
+        if (ok)
+            fill_walk_cache(tlb, walk, va, vmid);
+    } else {
+        ok = mmu_walk_translate(cpu, acc, walk);
+    }
+    if (ok && cacheable && walk->s1_enabled)
+        fill_leaf(tlb, walk, va, vmid);
+    return ok;
+}
+
+/* ------------------------------------------------------------------------
+ * Invalidation and inspection
+ * ------------------------------------------------------------------------ */
+
+static uint64_t invalidate_array(mmu_tlb_array *a, const mmu_tlbi *t)
+{
+    uint64_t removed = 0, shifts = 0;
+    for (size_t i = 0; i < (size_t)a->sets * a->ways; i++) {
+        mmu_tlb_key *k = &a->keys[i];
+        if (!(k->tag & TAG_VALID))
+            continue;
+        const mmu_tlb_entry *e = &a->ents[i];
+        if (!t || mmu_tlbi_matches(t, &e->tags)) {
+            k->tag = 0;
+            removed++;
+        } else if (!is_walk_kind(e->tags.kind)) {
+            shifts |= BIT64(e->tags.size_shift);
+        }
+    }
+    a->shifts = shifts;
+    return removed;
+}
+
+void mmu_tlb_invalidate(mmu_tlb *tlb, const mmu_tlbi *t)
+{
+    size_t nops;
+    const mmu_tlbi_op *ops = mmu_tlbi_ops(&nops);
+    size_t row = (size_t)(t->op - ops);
+    uint64_t removed = 0;
+    if (tlb->cfg.mode != MMU_TLB_NONE) {
+        removed = invalidate_array(&tlb->leaf, t);
+        if (tlb->walk.keys)
+            removed += invalidate_array(&tlb->walk, t);
+    }
+    if (row < nops) {
+        tlb->stats.invalidations[row]++;
+        tlb->stats.removed[row] += removed;
+    }
+}
+
+void mmu_tlb_flush(mmu_tlb *tlb)
+{
+    if (tlb->leaf.keys)
+        invalidate_array(&tlb->leaf, NULL);
+    if (tlb->walk.keys)
+        invalidate_array(&tlb->walk, NULL);
+}
+
+static void for_each_in(const mmu_tlb_array *a, void (*fn)(void *, const mmu_tlb_entry *), void *ctx)
+{
+    for (size_t i = 0; a->keys && i < (size_t)a->sets * a->ways; i++)
+        if (a->keys[i].tag & TAG_VALID)
+            fn(ctx, &a->ents[i]);
+}
+
+void mmu_tlb_for_each(const mmu_tlb *tlb, void (*fn)(void *ctx, const mmu_tlb_entry *e), void *ctx)
+{
+    for_each_in(&tlb->leaf, fn, ctx);
+    for_each_in(&tlb->walk, fn, ctx);
+}
+
+typedef struct count_ctx {
+    mmu_tlbe_kind kind;
+    size_t n;
+} count_ctx;
+
+static void count_one(void *ctx, const mmu_tlb_entry *e)
+{
+    count_ctx *c = ctx;
+    if (c->kind == MMU_TLBE_KIND_COUNT || e->tags.kind == c->kind)
+        c->n++;
+}
+
+size_t mmu_tlb_count(const mmu_tlb *tlb, mmu_tlbe_kind kind)
+{
+    count_ctx c = {kind, 0};
+    mmu_tlb_for_each(tlb, count_one, &c);
+    return c.n;
+}

@@ -1,0 +1,437 @@
+/* The TLB model seen through translation: tables built with the builder,
+ * accesses through mmu_tlb_translate, page tables changed behind the TLB's
+ * back, and TLBIs that must (or must not) make the change visible.
+ * Expected outcomes follow DDI0487 D8.13 and the semantics in mmu/tlb.h. */
+#include "check.h"
+#include "tlb_env.h"
+
+#define VA0 UINT64_C(0x10000000)
+#define PA_OLD (ENV_RAM + 0x100000)
+#define PA_NEW (ENV_RAM + 0x800000)
+#define PG UINT64_C(0x1000)
+
+static uint64_t va_xt(uint64_t va, uint16_t asid) { return (uint64_t)asid << 48 | (va >> 12); }
+
+/* Range operand for 4K pages: TG=1. */
+static uint64_t range_xt(uint64_t start, bool ds, unsigned scale, unsigned num, unsigned ttl, uint16_t asid)
+{
+    return (uint64_t)asid << 48 | FIELD_PREP(TLBI_R_TG, 1) | FIELD_PREP(TLBI_R_SCALE, scale) |
+           FIELD_PREP(TLBI_R_NUM, num) | FIELD_PREP(TLBI_R_TTL, ttl) | (start >> (ds ? 16 : 12));
+}
+
+static void test_stale_until_right_tlbi(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    bool walked;
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG, 0);
+    CHECK_EQ(env_read(&e, VA0 + 0x10, &walked), PA_OLD + 0x10);
+    CHECK(walked);
+    CHECK_EQ(env_read(&e, VA0 + 0x20, &walked), PA_OLD + 0x20);
+    CHECK(!walked);
+
+    env_map(&e, VA0, PA_NEW, PG, S1_RW | DESC_NG, 0); /* no TLBI yet */
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(!walked);
+    env_tlbi(&e, "vae1is", va_xt(VA0, 6));        /* another ASID */
+    env_tlbi(&e, "vae1is", va_xt(VA0 + PG, 5));   /* another page */
+    env_tlbi(&e, "vae1is", va_xt(VA0 - PG, 5));   /* the page before */
+    env_tlbi(&e, "ipas2e1is", VA0 >> 12);          /* stage 2 only */
+    env_tlbi(&e, "vae2is", va_xt(VA0, 5));        /* another regime */
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(!walked);
+    env_tlbi(&e, "vale1is", va_xt(VA0, 5));
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_NEW);
+    CHECK(walked);
+
+    size_t nops;
+    const mmu_tlbi_op *ops = mmu_tlbi_ops(&nops);
+    bool nxs;
+    size_t vae1is = (size_t)(mmu_tlbi_op_by_name("vae1is", &nxs) - ops);
+    size_t vale1is = (size_t)(mmu_tlbi_op_by_name("vale1is", &nxs) - ops);
+    CHECK_EQ(e.tlb.stats.invalidations[vae1is], 3);
+    CHECK_EQ(e.tlb.stats.removed[vae1is], 0);
+    CHECK_EQ(e.tlb.stats.invalidations[vale1is], 1);
+    CHECK_EQ(e.tlb.stats.removed[vale1is], 1);
+    CHECK_EQ(e.tlb.stats.hits, 3);
+    CHECK_EQ(e.tlb.stats.misses, 2);
+    env_free(&e);
+}
+
+static void test_asid_and_global(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    bool walked;
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG, 0);      /* non-global */
+    env_map(&e, VA0 + PG, PA_OLD + PG, PG, S1_RW, 0);      /* global */
+    env_read(&e, VA0, &walked);
+    env_read(&e, VA0 + PG, &walked);
+    env_set_asid(&e, 6);
+    env_read(&e, VA0, &walked);
+    CHECK(walked); /* ASID 5's entry is not ASID 6's */
+    env_read(&e, VA0 + PG, &walked);
+    CHECK(!walked); /* global entries match any ASID */
+
+    env_map(&e, VA0, PA_NEW, PG, S1_RW | DESC_NG, 0);
+    env_map(&e, VA0 + PG, PA_NEW + PG, PG, S1_RW, 0);
+    env_tlbi(&e, "aside1", (uint64_t)6 << 48); /* ASID 6: not the global entry */
+    CHECK_EQ(env_read(&e, VA0 + PG, &walked), PA_OLD + PG);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_NEW);
+    CHECK(walked);
+    env_set_asid(&e, 5);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD); /* ASID 5's stale entry survived */
+    CHECK(!walked);
+    env_tlbi(&e, "vaae1", VA0 >> 12);                /* any ASID */
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_NEW);
+    env_tlbi(&e, "vale1", va_xt(VA0 + PG, 9));       /* global entry, any ASID */
+    CHECK_EQ(env_read(&e, VA0 + PG, &walked), PA_NEW + PG);
+    CHECK(walked);
+    env_free(&e);
+}
+
+/* First and last page of a range and the pages just outside, with DS=0
+ * (BaseADDR in 4K units) and DS=1 (64KB units). */
+static void test_range_edges(void)
+{
+    for (int ds = 0; ds <= 1; ds++) {
+        mmu_tlb_config cfg = env_unbounded(0);
+        tlb_env e;
+        env_init(&e, ds, false, &cfg);
+        check_context = ds ? "DS=1" : "DS=0";
+        bool walked;
+        env_map(&e, VA0, PA_OLD, 64 * PG, S1_RW | DESC_NG, MMU_MAP_PAGES_ONLY);
+        for (int i = 0; i < 64; i++)
+            env_read(&e, VA0 + i * PG, &walked);
+        env_map(&e, VA0, PA_NEW, 64 * PG, S1_RW | DESC_NG, MMU_MAP_PAGES_ONLY);
+        /* Pages 16..47: SCALE 0, NUM 15 = 32 pages from VA0 + 64 KiB. */
+        uint64_t start = VA0 + 16 * PG;
+        env_tlbi(&e, "rvae1is", range_xt(start, ds, 0, 15, 0, 5));
+        CHECK_EQ(env_read(&e, VA0 + 15 * PG, &walked), PA_OLD + 15 * PG);
+        CHECK(!walked);
+        CHECK_EQ(env_read(&e, VA0 + 16 * PG, &walked), PA_NEW + 16 * PG);
+        CHECK(walked);
+        CHECK_EQ(env_read(&e, VA0 + 47 * PG, &walked), PA_NEW + 47 * PG);
+        CHECK(walked);
+        CHECK_EQ(env_read(&e, VA0 + 48 * PG, &walked), PA_OLD + 48 * PG);
+        CHECK(!walked);
+        /* The same operand read with the other DS covers other pages. */
+        uint64_t other = range_xt(VA0 + 48 * PG, !ds, 0, 0, 0, 5);
+        env_tlbi(&e, "rvae1is", other);
+        CHECK_EQ(env_read(&e, VA0 + 48 * PG, &walked), PA_OLD + 48 * PG);
+        /* TG 16K while the granule is 4K: nothing. */
+        env_tlbi(&e, "rvae1is", (range_xt(VA0, ds, 1, 0, 0, 5) & ~TLBI_R_TG) | FIELD_PREP(TLBI_R_TG, 2));
+        CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+        CHECK(!walked);
+        /* Another ASID's range leaves them. */
+        env_tlbi(&e, "rvae1is", range_xt(VA0, ds, 1, 0, 0, 7));
+        CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+        env_free(&e);
+    }
+    check_context = NULL;
+}
+
+/* TTL hints: a wrong level leaves the entry (the architecture no longer
+ * requires its removal), the right one removes it. */
+static void test_ttl(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    bool walked;
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG, 0);
+    env_read(&e, VA0, &walked);
+    env_map(&e, VA0, PA_NEW, PG, S1_RW | DESC_NG, 0);
+    uint64_t ttl_4k_l2 = FIELD_PREP(TLBI_TTL, 0x6), ttl_4k_l3 = FIELD_PREP(TLBI_TTL, 0x7);
+    uint64_t ttl_16k_l3 = FIELD_PREP(TLBI_TTL, 0xb);
+    env_tlbi(&e, "vale1", va_xt(VA0, 5) | ttl_4k_l2);
+    env_tlbi(&e, "vale1", va_xt(VA0, 5) | ttl_16k_l3);
+    env_tlbi(&e, "rvale1", range_xt(VA0, false, 0, 0, 2, 5)); /* range TTL level 2 */
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    env_tlbi(&e, "vale1", va_xt(VA0, 5) | ttl_4k_l3);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_NEW);
+    CHECK(walked);
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG, 0);
+    env_tlbi(&e, "rvale1", range_xt(VA0, false, 0, 0, 3, 5)); /* range TTL level 3 */
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(walked);
+    env_free(&e);
+}
+
+/* A 2 MiB block entry is removed by a range covering only part of it, and
+ * kept by one that ends right before it. */
+static void test_block_partly_covered(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    bool walked;
+    uint64_t va = UINT64_C(0x40000000), blk = UINT64_C(0x200000);
+    env_map(&e, va, ENV_RAM, blk, S1_RW | DESC_NG, 0);
+    CHECK_EQ(env_read(&e, va + 0x1ff000, &walked), ENV_RAM + 0x1ff000);
+    CHECK_EQ(mmu_tlb_count(&e.tlb, MMU_TLBE_S1), 1); /* one block entry */
+    env_map(&e, va, ENV_RAM + blk, blk, S1_RW | DESC_NG, 0);
+    env_tlbi(&e, "rvae1is", range_xt(va - 2 * PG, false, 0, 0, 0, 5)); /* the 2 pages before */
+    CHECK_EQ(env_read(&e, va + 0x1000, &walked), ENV_RAM + 0x1000);
+    CHECK(!walked);
+    env_tlbi(&e, "rvae1is", range_xt(va + blk - 2 * PG, false, 0, 0, 0, 5)); /* its last 2 pages */
+    CHECK_EQ(env_read(&e, va + 0x1000, &walked), ENV_RAM + blk + 0x1000);
+    CHECK(walked);
+    /* A page-level TTL hint does not name the block; a level-2 one does. */
+    env_map(&e, va, ENV_RAM, blk, S1_RW | DESC_NG, 0);
+    env_tlbi(&e, "vae1", va_xt(va + 0x5000, 5) | FIELD_PREP(TLBI_TTL, 0x7));
+    CHECK_EQ(env_read(&e, va, &walked), ENV_RAM + blk);
+    env_tlbi(&e, "vae1", va_xt(va + 0x5000, 5) | FIELD_PREP(TLBI_TTL, 0x6));
+    CHECK_EQ(env_read(&e, va, &walked), ENV_RAM);
+    env_free(&e);
+}
+
+/* Stage 2: combined entries survive IPAS2E1 (software must follow with
+ * VMALLE1); with a walk cache the stage-2 descriptor also survives VMALLE1
+ * until IPAS2E1 removes it. VMIDs scope everything. */
+static void test_stage2_and_combined(void)
+{
+    for (int wc = 0; wc <= 1; wc++) {
+        mmu_tlb_config cfg = env_unbounded(wc ? 256 : 0);
+        tlb_env e;
+        env_init(&e, false, true, &cfg);
+        check_context = wc ? "walk cache" : "no walk cache";
+        bool walked;
+        uint64_t ipa = PA_OLD; /* stage 1 maps VA0 -> IPA PA_OLD; stage 2 is identity */
+        env_map(&e, VA0, ipa, PG, S1_RW | DESC_NG, 0);
+        CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+        CHECK(walked);
+        CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+        CHECK(!walked);
+        CHECK_EQ(mmu_tlb_count(&e.tlb, MMU_TLBE_S12), 1);
+
+        env_map_s2(&e, ipa, PA_NEW, PG); /* the hypervisor moves the page */
+        env_tlbi(&e, "ipas2e1is", ipa >> 12);
+        CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD); /* combined entry kept */
+        CHECK(!walked);
+        env_set_vmid(&e, 2); /* another VM's VMALLE1 */
+        env_tlbi(&e, "vmalle1is", 0);
+        env_tlbi(&e, "vmalls12e1is", 0);
+        env_set_vmid(&e, 1);
+        CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+        CHECK(!walked);
+        env_tlbi(&e, "vmalle1is", 0);
+        CHECK_EQ(env_read(&e, VA0, &walked), PA_NEW);
+        CHECK(walked);
+
+        /* Move it again, but invalidate only stage 1 this time. */
+        env_map_s2(&e, ipa, PA_OLD, PG);
+        env_tlbi(&e, "vmalle1is", 0);
+        CHECK_EQ(env_read(&e, VA0, &walked), wc ? PA_NEW : PA_OLD);
+        CHECK(walked);
+        if (wc) {
+            CHECK(e.tlb.stats.walk_hits > 0);
+            env_tlbi(&e, "ipas2le1is", ipa >> 12);
+            env_tlbi(&e, "vmalle1is", 0);
+            CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+        }
+        env_tlbi(&e, "vmalls12e1", 0);
+        CHECK_EQ(mmu_tlb_count(&e.tlb, MMU_TLBE_KIND_COUNT), 0);
+        env_free(&e);
+    }
+    check_context = NULL;
+}
+
+/* Range invalidation of stage 2 by IPA with RIPAS2E1 (walk cache on). */
+static void test_ripas2(void)
+{
+    mmu_tlb_config cfg = env_unbounded(256);
+    tlb_env e;
+    env_init(&e, false, true, &cfg);
+    bool walked;
+    env_map(&e, VA0, PA_OLD, 4 * PG, S1_RW | DESC_NG, MMU_MAP_PAGES_ONLY);
+    for (int i = 0; i < 4; i++)
+        env_read(&e, VA0 + i * PG, &walked);
+    env_map_s2(&e, PA_OLD, PA_NEW, 4 * PG);
+    /* RIPAS2E1 over IPA pages 2..3 (SCALE 0 NUM 0: two pages), then VMALLE1. */
+    env_tlbi(&e, "ripas2e1is", FIELD_PREP(TLBI_R_TG, 1) | ((PA_OLD + 2 * PG) >> 12));
+    env_tlbi(&e, "vmalle1is", 0);
+    CHECK_EQ(env_read(&e, VA0 + 1 * PG, &walked), PA_OLD + 1 * PG); /* stage-2 entry kept */
+    CHECK_EQ(env_read(&e, VA0 + 2 * PG, &walked), PA_NEW + 2 * PG);
+    CHECK_EQ(env_read(&e, VA0 + 3 * PG, &walked), PA_NEW + 3 * PG);
+    env_free(&e);
+}
+
+/* A stale stage-1 table descriptor in the walk cache survives VALE1 (last
+ * level only) and goes with VAE1. */
+static void test_walk_cache_table_entries(void)
+{
+    mmu_tlb_config cfg = env_unbounded(256);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    bool walked;
+    uint64_t va = UINT64_C(0x40000000), blk = UINT64_C(0x200000);
+    env_map(&e, va, PA_OLD, PG, S1_RW | DESC_NG, 0); /* a level-3 table under level 2 */
+    CHECK_EQ(env_read(&e, va, &walked), PA_OLD);
+    CHECK(mmu_tlb_count(&e.tlb, MMU_TLBE_S1_TABLE) >= 3); /* levels 0, 1, 2 */
+    env_map(&e, va, ENV_RAM + blk, blk, S1_RW | DESC_NG, 0); /* a block replaces the table */
+    env_tlbi(&e, "vale1is", va_xt(va, 5));
+    CHECK_EQ(env_read(&e, va, &walked), PA_OLD); /* the walk follows the cached table */
+    CHECK(walked);
+    env_tlbi(&e, "vae1is", va_xt(va, 5));
+    CHECK_EQ(env_read(&e, va, &walked), ENV_RAM + blk);
+    CHECK(walked);
+    env_free(&e);
+}
+
+/* A write to a clean DBM page misses so the walker sets the dirty state;
+ * afterwards writes hit. */
+static void test_dbm_write_walks(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    bool walked;
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG | DESC_AP_RO | DESC_DBM, 0);
+    env_read(&e, VA0, &walked);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(!walked);
+    CHECK_EQ(env_access(&e, VA0, MMU_ACC_WRITE, &walked), PA_OLD);
+    CHECK(walked);
+    CHECK_EQ(env_access(&e, VA0, MMU_ACC_WRITE, &walked), PA_OLD);
+    CHECK(!walked);
+    env_free(&e);
+}
+
+/* Permissions are re-checked on a hit: PAN and EL0 accesses. */
+static void test_permissions_rechecked(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    bool walked;
+    static mmu_walk w;
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG | DESC_AP_EL0, 0); /* EL0 and EL1 RW */
+    env_map(&e, VA0 + PG, PA_OLD, PG, S1_RW | DESC_NG, 0);          /* EL1 only */
+    env_read(&e, VA0, &walked);
+    env_read(&e, VA0 + PG, &walked);
+    mmu_access pan = {.va = VA0, .kind = MMU_ACC_READ, .el = 1, .pan = true};
+    CHECK(!mmu_tlb_translate(&e.cpu, &e.tlb, &pan, &w, &walked));
+    CHECK(walked);
+    CHECK_EQ(w.fault.type, MMU_FAULT_PERMISSION);
+    mmu_access el0 = {.va = VA0 + PG, .kind = MMU_ACC_READ, .el = 0};
+    CHECK(!mmu_tlb_translate(&e.cpu, &e.tlb, &el0, &w, &walked));
+    CHECK_EQ(w.fault.type, MMU_FAULT_PERMISSION);
+    el0.va = VA0;
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &el0, &w, &walked));
+    CHECK(!walked);
+    CHECK(w.result.r && w.result.w && w.n_reads == 0 && w.asid == 5);
+    env_free(&e);
+}
+
+/* Bounded arrays evict; NONE caches nothing. */
+static void test_modes_and_policies(void)
+{
+    static const mmu_tlb_policy pols[] = {MMU_TLB_LRU, MMU_TLB_FIFO, MMU_TLB_RANDOM};
+    for (int p = 0; p < 3; p++) {
+        mmu_tlb_config cfg = {.mode = MMU_TLB_BOUNDED, .entries = 8, .ways = 2, .policy = pols[p], .seed = 7};
+        tlb_env e;
+        env_init(&e, false, false, &cfg);
+        bool walked;
+        env_map(&e, VA0, PA_OLD, 64 * PG, S1_RW | DESC_NG, MMU_MAP_PAGES_ONLY);
+        for (int round = 0; round < 2; round++)
+            for (int i = 0; i < 64; i++)
+                CHECK_EQ(env_read(&e, VA0 + i * PG, &walked), PA_OLD + i * PG);
+        CHECK(mmu_tlb_count(&e.tlb, MMU_TLBE_S1) <= 8);
+        CHECK_EQ(e.tlb.stats.fills, e.tlb.stats.misses);
+        CHECK_EQ(e.tlb.stats.evictions, e.tlb.stats.fills - mmu_tlb_count(&e.tlb, MMU_TLBE_S1));
+        if (pols[p] != MMU_TLB_RANDOM) /* a cyclic sweep of 64 pages defeats 8 entries */
+            CHECK_EQ(e.tlb.stats.hits, 0);
+        CHECK_EQ(e.tlb.stats.hits + e.tlb.stats.misses, 128);
+        env_free(&e);
+    }
+    mmu_tlb_config none = {.mode = MMU_TLB_NONE};
+    tlb_env e;
+    env_init(&e, false, false, &none);
+    bool walked;
+    env_map(&e, VA0, PA_OLD, PG, S1_RW, 0);
+    env_read(&e, VA0, &walked);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(walked);
+    CHECK_EQ(e.tlb.stats.hits, 0);
+    env_free(&e);
+
+    /* Unbounded grows instead of evicting. */
+    mmu_tlb_config unb = {.mode = MMU_TLB_UNBOUNDED, .entries = 4, .ways = 2};
+    env_init(&e, false, false, &unb);
+    env_map(&e, VA0, PA_OLD, 256 * PG, S1_RW | DESC_NG, MMU_MAP_PAGES_ONLY);
+    for (int i = 0; i < 256; i++)
+        env_read(&e, VA0 + i * PG, &walked);
+    CHECK_EQ(e.tlb.stats.evictions, 0);
+    CHECK(e.tlb.stats.grows > 0);
+    CHECK_EQ(mmu_tlb_count(&e.tlb, MMU_TLBE_S1), 256);
+    for (int i = 0; i < 256; i++) {
+        env_read(&e, VA0 + i * PG, &walked);
+        CHECK(!walked);
+    }
+    env_free(&e);
+}
+
+static void test_bad_config(void)
+{
+    mmu_tlb tlb;
+    char err[160];
+    mmu_tlb_config c = {.mode = MMU_TLB_BOUNDED, .entries = 12, .ways = 4}; /* 3 sets */
+    CHECK_EQ(mmu_tlb_init(&tlb, &c, err, sizeof err), -1);
+    CHECK(strstr(err, "power of two") != NULL);
+    c.entries = 10;
+    CHECK_EQ(mmu_tlb_init(&tlb, &c, err, sizeof err), -1);
+    c.entries = 16;
+    c.walk_entries = 6;
+    c.walk_ways = 4;
+    CHECK_EQ(mmu_tlb_init(&tlb, &c, err, sizeof err), -1);
+    CHECK(strstr(err, "walk cache") != NULL);
+    c.walk_entries = 0;
+    c.ways = 0;
+    CHECK_EQ(mmu_tlb_init(&tlb, &c, err, sizeof err), -1);
+}
+
+/* EL2&0 (E2H=1, TGE=1): EL1 TLBIs act on it; EL2 VAE2 with E2H uses ASIDs. */
+static void test_tlbi_scope_with_vhe(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    char err[200];
+    /* Give EL2&0 the same tables as EL1&0. */
+    mmu_cpu_set_reg(&e.cpu, MMU_TCR_EL2, mmu_cpu_get_reg(&e.cpu, MMU_TCR_EL1));
+    mmu_cpu_set_reg(&e.cpu, MMU_TTBR0_EL2, mmu_pt_ttbr_baddr(&e.s1) | (UINT64_C(3) << 48));
+    mmu_cpu_set_reg(&e.cpu, MMU_MAIR_EL2, 0xff);
+    mmu_cpu_set_reg(&e.cpu, MMU_SCTLR_EL2, SCTLR_M);
+    mmu_cpu_set_reg(&e.cpu, MMU_HCR_EL2, HCR_RW | HCR_E2H | HCR_TGE);
+    (void)err;
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG, 0);
+    static mmu_walk w;
+    bool walked;
+    mmu_access acc = {.va = VA0, .kind = MMU_ACC_READ, .el = 2};
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &acc, &w, &walked));
+    CHECK_EQ(w.regime, MMU_REGIME_EL20);
+    env_map(&e, VA0, PA_NEW, PG, S1_RW | DESC_NG, 0);
+    env_tlbi(&e, "vae2", va_xt(VA0, 4)); /* wrong ASID */
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &acc, &w, &walked));
+    CHECK_EQ(w.result.pa, PA_OLD);
+    env_tlbi(&e, "vae1", va_xt(VA0, 3)); /* EL1 op, but TGE: acts on EL2&0 */
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &acc, &w, &walked));
+    CHECK_EQ(w.result.pa, PA_NEW);
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG, 0);
+    env_tlbi(&e, "alle1", 0); /* EL1&0 only */
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &acc, &w, &walked));
+    CHECK_EQ(w.result.pa, PA_NEW);
+    env_tlbi(&e, "alle2is", 0);
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &acc, &w, &walked));
+    CHECK_EQ(w.result.pa, PA_OLD);
+    env_free(&e);
+}
+
+TEST_MAIN(TEST(test_stale_until_right_tlbi), TEST(test_asid_and_global), TEST(test_range_edges),
+          TEST(test_ttl), TEST(test_block_partly_covered), TEST(test_stage2_and_combined),
+          TEST(test_ripas2), TEST(test_walk_cache_table_entries), TEST(test_dbm_write_walks),
+          TEST(test_permissions_rechecked), TEST(test_modes_and_policies), TEST(test_bad_config),
+          TEST(test_tlbi_scope_with_vhe))
