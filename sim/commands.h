@@ -11,6 +11,8 @@ typedef struct mmusim_command {
 
 /* One line per subcommand; each lives in sim/cmd_<name>.c. */
 int cmd_demo(int argc, char **argv);
+int cmd_tarmac_stats(int argc, char **argv);
 int cmd_tlbi(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

@@ -6,7 +6,9 @@
 
 static const mmusim_command commands[] = {
     {"demo", "translate addresses through tables built in memory and print the walks", cmd_demo},
+    {"tarmac-stats", "count the records of a Tarmac trace by kind and show bad lines", cmd_tarmac_stats},
     {"tlbi", "decode a TLBI operand, or encode a range as TLBI operations", cmd_tlbi},
+    {"run", "run an AArch64 guest (ELF or JSON scenario) with every translation from the engine", cmd_run},
 };
 
 static void usage(FILE *to)
