@@ -1,0 +1,282 @@
+/* mmusim run: runs a guest (an ELF, or a JSON scenario) on the simulated
+ * machine. Standard output carries only the guest's output; mmusim's own
+ * messages and the summary go to standard error. The exit status is the
+ * guest's semihosting exit status, or one of RUN_EXIT_* below. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "machine.h"
+#include "scenario.h"
+
+enum {
+    RUN_EXIT_USAGE = 2,      /* bad option, unreadable ELF or scenario */
+    RUN_EXIT_RUNAWAY = 3,    /* --max-insns reached */
+    RUN_EXIT_STUCK = 4,      /* same exception again and again */
+    RUN_EXIT_FAILED = 5,     /* the emulator could not go on */
+    RUN_EXIT_EXPECT = 6,     /* the scenario's expectations do not hold */
+};
+
+typedef struct run_opts {
+    const char *file;
+    bool has_max_insns;
+    uint64_t max_insns;
+    const char *log;
+    bool has_log_format;
+    walklog_format log_format;
+    const char *cpu;
+    bool quiet;
+} run_opts;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: mmusim run FILE.elf|FILE.json [options]\n"
+            "\n"
+            "Runs an AArch64 guest on the simulated machine (QEMU virt layout: RAM at\n"
+            "0x4000_0000, PL011 UART at 0x0900_0000, entry at EL2h with the MMU off,\n"
+            "semihosting with HLT #0xF000). Every translation comes from mmusim's engine.\n"
+            "\n"
+            "options:\n"
+            "  --max-insns N        stop after N instructions (default %" PRIu64 ")\n"
+            "  --log FILE           write the walk log to FILE ('-': standard error)\n"
+            "  --log-format FMT     jsonl (default) or text\n"
+            "  --cpu PRESET         CPU preset instead of the scenario's (default max)\n"
+            "  --quiet              no end-of-run summary\n"
+            "\n"
+            "exit status: the guest's semihosting exit status; %d bad input, %d\n"
+            "--max-insns reached, %d guest stuck, %d emulator failure, %d scenario\n"
+            "expectations not met.\n",
+            SCN_DEFAULT_MAX_INSNS, RUN_EXIT_USAGE, RUN_EXIT_RUNAWAY, RUN_EXIT_STUCK,
+            RUN_EXIT_FAILED, RUN_EXIT_EXPECT);
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return false;
+    *v = strtoull(s, &end, 0);
+    return !errno && !*end;
+}
+
+/* 0 to run, 1 when --help was given, -1 on a usage error (printed). */
+static int parse_args(int argc, char **argv, run_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 1;
+        } else if (!strcmp(a, "--max-insns")) {
+            if (!parse_u64(val, &o->max_insns)) {
+                fprintf(stderr, "mmusim run: --max-insns needs a number, got '%s'\n",
+                        val ? val : "");
+                return -1;
+            }
+            o->has_max_insns = true;
+            i++;
+        } else if (!strcmp(a, "--log") || !strcmp(a, "--cpu")) {
+            if (!val) {
+                fprintf(stderr, "mmusim run: %s needs a value\n", a);
+                return -1;
+            }
+            *(a[2] == 'l' ? &o->log : &o->cpu) = val;
+            i++;
+        } else if (!strcmp(a, "--log-format")) {
+            if (!val || (strcmp(val, "jsonl") && strcmp(val, "text"))) {
+                fprintf(stderr, "mmusim run: --log-format is jsonl or text, got '%s'\n",
+                        val ? val : "");
+                return -1;
+            }
+            o->has_log_format = true;
+            o->log_format = strcmp(val, "text") ? WALKLOG_JSONL : WALKLOG_TEXT;
+            i++;
+        } else if (!strcmp(a, "--quiet")) {
+            o->quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "mmusim run: unknown option '%s'\n", a);
+            usage(stderr);
+            return -1;
+        } else if (o->file) {
+            fprintf(stderr, "mmusim run: one FILE only ('%s' and '%s')\n", o->file, a);
+            return -1;
+        } else {
+            o->file = a;
+        }
+    }
+    if (!o->file) {
+        usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static bool is_json(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 5 && !strcmp(path + n - 5, ".json");
+}
+
+static int tlb_config(const scn_tlb *t, mmu_tlb_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->mode = t->mode == SCN_TLB_NONE        ? MMU_TLB_NONE
+              : t->mode == SCN_TLB_UNBOUNDED ? MMU_TLB_UNBOUNDED
+                                             : MMU_TLB_BOUNDED;
+    c->entries = t->entries ? t->entries : 1024;
+    c->ways = t->ways ? t->ways : (t->entries ? t->entries : 4);
+    c->policy = t->policy == SCN_TLB_FIFO     ? MMU_TLB_FIFO
+                : t->policy == SCN_TLB_RANDOM ? MMU_TLB_RANDOM
+                                              : MMU_TLB_LRU;
+    return 0;
+}
+
+/* Builds the machine the scenario describes. 0, or -1 with a message. */
+static int setup(machine *m, const scenario *s, const run_opts *o, char *err, size_t errlen)
+{
+    if (machine_init(m, err, errlen))
+        return -1;
+    for (size_t i = 0; i < s->n_regions; i++) {
+        const scn_region *r = &s->regions[i];
+        if (machine_add_ram(m, r->name ? r->name : "ram", r->base, r->size, err, errlen))
+            return -1;
+    }
+    if (machine_add_uart(m, err, errlen))
+        return -1;
+    bool have_entry = false;
+    uint64_t entry = 0;
+    for (size_t i = 0; i < s->n_images; i++) {
+        const scn_image *im = &s->images[i];
+        uint64_t e;
+        if (im->format == SCN_IMAGE_RAW) {
+            if (machine_load_raw(m, im->path, im->load, err, errlen))
+                return -1;
+        } else {
+            if (machine_load_elf(m, im->path, &e, err, errlen))
+                return -1;
+            if (!have_entry) {
+                entry = e;
+                have_entry = true;
+            }
+        }
+    }
+    if (s->entry.has_pc) {
+        entry = s->entry.pc;
+    } else if (!have_entry) {
+        snprintf(err, errlen, "%s: no entry point: give entry.pc or an ELF image", s->path);
+        return -1;
+    }
+    if (scenario_setup_cpu(s, &m->cpu, err, errlen))
+        return -1;
+    if (o->cpu) {
+        const cpu_preset *p = cpu_preset_find(o->cpu);
+        if (!p) {
+            snprintf(err, errlen, "--cpu: unknown preset '%s'", o->cpu);
+            return -1;
+        }
+        cpu_preset_apply(&m->cpu, p);
+    }
+    if (s->tlb.set) {
+        mmu_tlb_config c;
+        tlb_config(&s->tlb, &c);
+        mmu_tlb_free(&m->tlb);
+        if (mmu_tlb_init(&m->tlb, &c, err, errlen))
+            return -1;
+    }
+    if (machine_set_entry(m, entry, s->entry.el, s->entry.sp_el0,
+                          s->entry.has_sp ? s->entry.sp : 0, err, errlen))
+        return -1;
+    for (unsigned n = 0; n < 31; n++)
+        if ((s->entry.x_set & (1u << n)) && machine_set_x(m, n, s->entry.x[n], err, errlen))
+            return -1;
+    m->max_insns = o->has_max_insns ? o->max_insns : s->max_insns;
+    m->capture = true;
+    const char *log = o->log ? o->log : s->log.file;
+    if (log) {
+        walklog_format fmt = o->has_log_format ? o->log_format : s->log.format;
+        if (walklog_open(&m->log, log, fmt, err, errlen))
+            return -1;
+        walklog_select(m->log, s->log.kinds ? s->log.kinds : WALKLOG_ALL);
+    }
+    return 0;
+}
+
+static int exit_status(const machine *m)
+{
+    switch (m->stop.reason) {
+    case MACHINE_EXITED:
+        return m->stop.exit_code;
+    case MACHINE_MAX_INSNS:
+        return RUN_EXIT_RUNAWAY;
+    case MACHINE_STUCK:
+        return RUN_EXIT_STUCK;
+    default:
+        return RUN_EXIT_FAILED;
+    }
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc > 0 ? 0 : RUN_EXIT_USAGE;
+
+    char err[512];
+    scenario s;
+    int loaded = is_json(o.file) ? scenario_load(&s, o.file, err, sizeof err)
+                                 : scenario_for_elf(&s, o.file, err, sizeof err);
+    if (loaded) {
+        fprintf(stderr, "mmusim run: %s\n", err);
+        scenario_free(&s);
+        return RUN_EXIT_USAGE;
+    }
+    machine *m = calloc(1, sizeof *m);
+    if (!m || setup(m, &s, &o, err, sizeof err)) {
+        fprintf(stderr, "mmusim run: %s\n", m ? err : "out of memory");
+        if (m)
+            machine_destroy(m);
+        free(m);
+        scenario_free(&s);
+        return RUN_EXIT_USAGE;
+    }
+
+    machine_run(m);
+    if (m->stop.reason != MACHINE_EXITED || !o.quiet)
+        fprintf(stderr, "mmusim: %s\n", m->stop.message);
+    if (!o.quiet)
+        machine_write_summary(m, stderr);
+    rc = exit_status(m);
+    if (m->log && walklog_close(m->log, err, sizeof err)) {
+        fprintf(stderr, "mmusim run: walk log: %s\n", err);
+        rc = rc ? rc : RUN_EXIT_FAILED;
+    }
+    m->log = NULL;
+    if (is_json(o.file)) {
+        const machine_stats *st = &m->stats;
+        uint64_t faults = 0, exceptions = 0;
+        for (int k = 0; k < MACHINE_FAULT_KINDS; k++)
+            faults += st->faults[k];
+        for (int k = 0; k < EXC_KIND_COUNT; k++)
+            exceptions += st->exceptions[k];
+        scn_outcome out = {.uart = m->captured ? m->captured : "",
+                           .exit_code = m->stop.exit_code, .instructions = st->insns,
+                           .walks = st->walks, .faults = faults, .tlbis = st->tlbis,
+                           .exceptions = exceptions};
+        if (scenario_check(&s, &out, err, sizeof err)) {
+            fprintf(stderr, "mmusim run: %s: expectation not met: %s\n", o.file, err);
+            rc = RUN_EXIT_EXPECT;
+        }
+    }
+    machine_destroy(m);
+    free(m);
+    scenario_free(&s);
+    return rc;
+}
