@@ -7,6 +7,9 @@
 
 enum { READ_BUFFER = 1 << 20 };
 
+#define TARMAC_STR_(x) #x
+#define TARMAC_STR(x) TARMAC_STR_(x)
+
 struct tarmac_reader {
     FILE *in;
     bool owns_in;
@@ -166,7 +169,7 @@ int tarmac_reader_next(tarmac_reader *r, tarmac_record *rec, char *err, size_t e
             rec->time = r->st.time;
             rec->has_time = r->st.has_time;
             rec->cpu = r->st.cpu;
-            tarmac_bad(rec, "line too long: more than 4096 characters");
+            tarmac_bad(rec, "line too long: more than " TARMAC_STR(TARMAC_MAX_LINE) " characters");
         } else if (skip_line(s, len)) {
             continue;
         } else {
