@@ -9,6 +9,9 @@
  *  - ESR with ISS[24:14] (ISV, SAS, SSE, SRT, SF, AR) cleared for aborts
  *    taken to EL1 or to EL2 from EL2, where the instruction syndrome is not
  *    required (QEMU leaves ISV=0, an implementation may set it);
+ *  - for a stage-2 fault on a stage-1 walk (S1PTW=1), also without the
+ *    instruction syndrome and WnR: WnR there describes the walk's access,
+ *    not the instruction's, and we do not rely on either;
  *  - HPFAR_EL2 only when it is valid: aborts taken to EL2 from a lower EL
  *    that are stage-2 faults other than a permission fault, or any stage-2
  *    fault on a stage-1 walk (S1PTW) (DDI0487 D17.2.66 HPFAR_EL2).
@@ -32,9 +35,11 @@ struct frame {
 #define ESR_EC GENMASK64(31, 26)
 #define ESR_ISS_INSN_SYNDROME GENMASK64(24, 14)
 #define ESR_S1PTW BIT64(7)
+#define ESR_WNR BIT64(6)
 #define ESR_FSC GENMASK64(5, 0)
 
-extern char probe_read_insn[], probe_read32_insn[], probe_write_insn[], probe_dc_ivac_insn[];
+extern char probe_read_insn[], probe_read32_insn[], probe_write_insn[], probe_dc_ivac_insn[],
+    probe_at_s1e1r_insn[];
 
 static const char *vector_name(unsigned idx)
 {
@@ -56,6 +61,8 @@ static void put_where(const struct frame *f, unsigned ec)
         put_str("probe_write");
     } else if (f->elr == (uint64_t)probe_dc_ivac_insn) {
         put_str("probe_dc_ivac");
+    } else if (f->elr == (uint64_t)probe_at_s1e1r_insn) {
+        put_str("probe_at_s1e1r");
     } else {
         put_str("other ");
         put_hex(f->elr);
@@ -106,6 +113,8 @@ void exception_entry(unsigned kind, struct frame *f)
     }
     if (el == 1 || idx < 8)
         esr &= ~ESR_ISS_INSN_SYNDROME;
+    if (esr & ESR_S1PTW)
+        esr &= ~(ESR_ISS_INSN_SYNDROME | ESR_WNR);
     put_str(" ESR ");
     put_hex(esr);
     put_str(" FAR ");

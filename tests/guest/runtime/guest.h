@@ -68,6 +68,7 @@ uint32_t probe_read32(uint64_t va);
 void probe_write(uint64_t va, uint64_t v);
 uint64_t probe_exec(uint64_t va);
 void probe_dc_ivac(uint64_t va);
+uint64_t probe_at_s1e1r(uint64_t va);
 /* A 64 KiB-aligned page whose first instruction returns 42. */
 extern char exec_page[];
 

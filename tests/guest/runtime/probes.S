@@ -48,3 +48,12 @@ exec_page:
     mov x0, #42
     ret
     .balign 65536
+
+    .text
+    .global probe_at_s1e1r, probe_at_s1e1r_insn
+probe_at_s1e1r:             /* uint64_t probe_at_s1e1r(uint64_t va): PAR */
+probe_at_s1e1r_insn:
+    at s1e1r, x0
+    isb
+    mrs x0, par_el1
+    ret
