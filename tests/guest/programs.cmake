@@ -19,3 +19,8 @@ guest_program(s2_16k_l1 s2_basic.c -DGBITS=14 -DIPA_BITS=42 -DSL0=2 -DBAD_SL0=0)
 guest_program(s2_16k_l2_concat16 s2_basic.c -DGBITS=14 -DIPA_BITS=40 -DSL0=1 -DBAD_SL0=0)
 guest_program(s2_64k_l1 s2_basic.c -DGBITS=16 -DIPA_BITS=48 -DSL0=2 -DBAD_SL0=0)
 guest_program(s2_64k_l2 s2_basic.c -DGBITS=16 -DIPA_BITS=40 -DSL0=1 -DBAD_SL0=2)
+# FEAT_LPA2 at stage 1 (DS=1, 52-bit VA/PA; 4K starts at level -1).
+guest_program(s1_lpa2_4k_el1 s1_lpa2.c -DREGIME=1 -DGBITS=12)
+guest_program(s1_lpa2_4k_el2 s1_lpa2.c -DREGIME=2 -DGBITS=12)
+guest_program(s1_lpa2_16k_el1 s1_lpa2.c -DREGIME=1 -DGBITS=14)
+guest_program(s1_lpa2_16k_el2 s1_lpa2.c -DREGIME=2 -DGBITS=14)

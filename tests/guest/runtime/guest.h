@@ -87,6 +87,8 @@ struct pt {
     int ds;              /* TCR.DS/VTCR.DS = 1 descriptor format (LPA2) */
     int lpa;             /* 64K with 52-bit OA: OA[51:48] in desc[15:12] */
     uint64_t root;       /* PA of the start-level table (concatenated if needed) */
+    uint64_t tbl_off;    /* added to table addresses in table descriptors:
+                            the tables' input address at the next stage */
 };
 void pt_init(struct pt *pt, unsigned gbits, unsigned ia_bits, int start, int stage);
 /* The descriptor for `ia` at `level`, allocating tables on the way. */

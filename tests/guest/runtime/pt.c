@@ -46,6 +46,7 @@ void pt_init(struct pt *pt, unsigned gbits, unsigned ia_bits, int start, int sta
     pt->stage = stage;
     pt->ds = 0;
     pt->lpa = 0;
+    pt->tbl_off = 0;
     /* A (possibly concatenated) start-level table is aligned to its size. */
     pt->root = pt_alloc(bytes < granule ? granule : bytes, bytes < granule ? granule : bytes);
 }
@@ -84,12 +85,13 @@ volatile uint64_t *pt_slot(struct pt *pt, uint64_t ia, int level)
             return slot;
         if (!(*slot & DESC_VALID)) {
             uint64_t granule = 1ul << pt->gbits;
-            *slot = pt_encode_oa(pt, pt_alloc(granule, granule)) | DESC_VALID | DESC_TABLE;
+            *slot = pt_encode_oa(pt, pt_alloc(granule, granule) + pt->tbl_off) | DESC_VALID |
+                    DESC_TABLE;
         } else if (!(*slot & DESC_TABLE)) {
             say("pt: block in the way at level", (uint64_t)l);
             exit_guest(4);
         }
-        table = decode_oa(pt, *slot);
+        table = decode_oa(pt, *slot) - pt->tbl_off;
     }
 }
 
