@@ -24,3 +24,8 @@ guest_program(s1_lpa2_4k_el1 s1_lpa2.c -DREGIME=1 -DGBITS=12)
 guest_program(s1_lpa2_4k_el2 s1_lpa2.c -DREGIME=2 -DGBITS=12)
 guest_program(s1_lpa2_16k_el1 s1_lpa2.c -DREGIME=1 -DGBITS=14)
 guest_program(s1_lpa2_16k_el2 s1_lpa2.c -DREGIME=2 -DGBITS=14)
+# FEAT_LPA2 at stage 2 (VTCR.DS=1, 52-bit IPA): level -1 (SL2), level 0
+# with 16 concatenated tables, 16K level 0.
+guest_program(s2_lpa2_4k_lm1 s2_lpa2.c -DGBITS=12 -DSL2=1 -DSL0=0)
+guest_program(s2_lpa2_4k_l0_concat16 s2_lpa2.c -DGBITS=12 -DSL2=0 -DSL0=2)
+guest_program(s2_lpa2_16k_l0 s2_lpa2.c -DGBITS=14 -DSL2=0 -DSL0=3)
