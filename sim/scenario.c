@@ -1,11 +1,14 @@
 /* Scenario files: JSON -> struct scenario. The schema is docs/scenario.md;
  * every key is checked, every error names the file and the key path. */
+#define _POSIX_C_SOURCE 200809L /* readlink, access */
+
 #include "scenario.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -180,16 +183,52 @@ static int parse_memory(jv_ctx *c, scenario *s, const cJSON *v)
     return 0;
 }
 
-/* Relative image paths are taken from the scenario file's directory. */
+static char *join_path(const char *dir, const char *rel)
+{
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, rel);
+    return p;
+}
+
+/* The configs/ directory beside the running executable (where the build
+ * puts the guests of configs/guests/), or false if unknown. */
+static bool exe_configs_dir(char *buf, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    if (n <= 0 || (size_t)n >= len - 1)
+        return false;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash || (size_t)(slash - buf) + sizeof "/configs" > len)
+        return false;
+    memcpy(slash, "/configs", sizeof "/configs");
+    return true;
+}
+
+/* A relative image path names a file next to the scenario; when there is
+ * none there, the built guest of that name under the executable's
+ * configs/ directory is used (docs/scenario.md, "images"). */
 static int resolve_path(jv_ctx *c, const scenario *s, const char *rel, char **out)
 {
-    if (rel[0] == '/' || !s->dir || !*s->dir)
+    if (rel[0] == '/')
         return set_str(c, out, rel);
-    size_t n = strlen(s->dir) + strlen(rel) + 2;
-    *out = malloc(n);
+    *out = join_path(s->dir, rel);
     if (!*out)
         return out_of_memory(c);
-    snprintf(*out, n, "%s/%s", s->dir, rel);
+    char dir[4096];
+    if (access(*out, F_OK) == 0 || !exe_configs_dir(dir, sizeof dir))
+        return 0;
+    char *built = join_path(dir, rel);
+    if (!built)
+        return out_of_memory(c);
+    if (access(built, F_OK) == 0) {
+        free(*out);
+        *out = built;
+    } else {
+        free(built);
+    }
     return 0;
 }
 
