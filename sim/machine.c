@@ -359,7 +359,10 @@ int machine_set_entry(machine *m, uint64_t pc, uint8_t el, bool sp_el0, uint64_t
     }
     if (el == 0 && !sp_el0)
         sp_el0 = true; /* EL0 has only SP_EL0 */
-    uint64_t ps = PSTATE_DAIF | FIELD_PREP(PSTATE_EL, el) | (sp_el0 ? 0 : PSTATE_SP);
+    /* NZCV is UNKNOWN at reset; QEMU starts with Z set (0b0100), and so
+     * do we, so that SPSR values match it. */
+    uint64_t ps = PSTATE_DAIF | FIELD_PREP(PSTATE_EL, el) | (sp_el0 ? 0 : PSTATE_SP) |
+                  FIELD_PREP(PSTATE_NZCV, 4);
     /* PSTATE first, then the SP of the new mode, then a CP register write
      * so that QEMU rebuilds its cached view of the CPU state. */
     uc_reg_write(m->uc, UC_ARM64_REG_PSTATE, &ps);
