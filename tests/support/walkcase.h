@@ -136,6 +136,34 @@ static inline uint64_t wc_leaf(uint64_t oa, wc_fmt f, int level, uint64_t attrs)
 /* Stage-2 leaf: S2AP = 11 (RW), MemAttr = 1111 (Normal WB), AF. */
 #define WC_S2_RW (FIELD_PREP_CONST(GENMASK64(7, 6), 3) | FIELD_PREP_CONST(GENMASK64(5, 2), 0xf) | WC_AF)
 
+/* ---- a chain of tables from the start level to a leaf ---- */
+
+typedef struct wc_chain {
+    int8_t start;          /* level of table[0] */
+    unsigned n;            /* levels start .. start+n-1, the last holds the leaf */
+    uint16_t idx[5];       /* hand-computed index at each level */
+    uint64_t table[5];     /* table address at each level */
+    wc_fmt fmt;
+    uint64_t oa;           /* leaf output address */
+    uint64_t leaf_attrs;   /* e.g. WC_AF, or WC_S2_RW for stage 2 */
+} wc_chain;
+
+/* Writes the chain; at level `bad_level` (MMU_NO_LEVEL for none) writes
+ * `bad` instead. desc[i] receives what was written at each level. */
+static inline void wc_chain_write(testmem *m, const wc_chain *c, int bad_level, uint64_t bad, uint64_t desc[5])
+{
+    for (unsigned i = 0; i < c->n; i++) {
+        int level = c->start + (int)i;
+        bool leaf = i == c->n - 1;
+        uint64_t d = leaf ? wc_leaf(c->oa, c->fmt, level, c->leaf_attrs) : wc_table(c->table[i + 1], c->fmt);
+        if (level == bad_level)
+            d = bad;
+        testmem_write(m, c->table[i] + (uint64_t)c->idx[i] * 8, d);
+        if (desc)
+            desc[i] = d;
+    }
+}
+
 /* ---- walks and records -------------------------------------------------- */
 
 static inline bool wc_walk(mmu_cpu *cpu, uint64_t va, mmu_access_kind kind, uint8_t el, mmu_walk *w)
