@@ -32,3 +32,4 @@ guest_program(s2_lpa2_16k_l0 s2_lpa2.c -DGBITS=14 -DSL2=0 -DSL0=3)
 # 64K with FEAT_LPA/FEAT_LVA (52-bit VA and PA).
 guest_program(s1_lpa_64k_el1 s1_lpa_64k.c -DREGIME=1)
 guest_program(s1_lpa_64k_el2 s1_lpa_64k.c -DREGIME=2)
+guest_program(s2_lpa_64k_l1 s2_lpa2.c -DGBITS=16 -DSL2=0 -DSL0=2)
