@@ -127,8 +127,9 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
 
     /* Hardware updates (FEAT_HAFDBS) once the access is known to be
      * allowed: AF on any access, AP[2] cleared by a write to a DBM page. */
+    bool dirty = acc->kind == MMU_ACC_WRITE && res->s1perm.dbm;
     uint64_t updated = desc | DESC_AF;
-    if (acc->kind == MMU_ACC_WRITE && res->s1perm.dbm)
+    if (dirty)
         updated &= ~DESC_AP_RO;
     if (updated != desc && !acc->no_update) {
         /* Under stage 2 the descriptor's page must be writable there; if
@@ -143,8 +144,8 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
         }
         if (!write_back(w, &leaf, updated))
             return false;
-        if (!(updated & DESC_AP_RO))
-            res->s1perm.ap &= 1; /* now dirty: writable */
+        if (dirty)
+            res->s1perm.ap &= 1; /* AP[2] cleared: writable now */
     }
     res->ipa = oa;
     return true;
