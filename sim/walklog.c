@@ -8,9 +8,12 @@
 #include <string.h>
 
 #define WALKLOG_BUF 65536
-/* Flush when less than this is left before starting a record piece; every
- * single piece written by the put_* helpers is far smaller. */
-#define WALKLOG_SLACK 512
+/* Each record is formatted straight into the buffer after one check that
+ * RECORD_MAX bytes are free: the largest record (a walk with MMU_MAX_READS
+ * reads, about 230 bytes each, plus strings of at most STR_MAX characters,
+ * JSON-escaped to 6 bytes each) fits, so the primitives below never check. */
+#define RECORD_MAX 16384
+#define STR_MAX 256
 
 struct walklog {
     FILE *f;
@@ -24,7 +27,7 @@ struct walklog {
 };
 
 /* ------------------------------------------------------------------------
- * Buffer primitives
+ * Buffer primitives (unchecked: see RECORD_MAX)
  * ------------------------------------------------------------------------ */
 
 void walklog_flush(walklog *l)
@@ -38,33 +41,31 @@ void walklog_flush(walklog *l)
     l->len = 0;
 }
 
-static inline void reserve(walklog *l, size_t n)
+/* Makes room for one record. */
+static inline void begin_record(walklog *l)
 {
-    if (l->len + n > WALKLOG_BUF)
+    if (l->len > WALKLOG_BUF - RECORD_MAX)
         walklog_flush(l);
 }
 
-static void put_mem(walklog *l, const char *s, size_t n)
+static inline void put_mem(walklog *l, const char *s, size_t n)
 {
-    while (n) {
-        reserve(l, 1);
-        size_t room = WALKLOG_BUF - l->len, k = n < room ? n : room;
-        memcpy(l->buf + l->len, s, k);
-        l->len += k, s += k, n -= k;
-    }
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
 }
 
 #define PUT(l, lit) put_mem((l), lit, sizeof(lit) - 1)
 
-static void put_str(walklog *l, const char *s)
+static inline void put_char(walklog *l, char c)
 {
-    put_mem(l, s, strlen(s));
+    l->buf[l->len++] = c;
 }
 
-static void put_char(walklog *l, char c)
+/* A string for the text form, at most STR_MAX characters. */
+static void put_str(walklog *l, const char *s)
 {
-    reserve(l, 1);
-    l->buf[l->len++] = c;
+    size_t n = strlen(s);
+    put_mem(l, s, n < STR_MAX ? n : STR_MAX);
 }
 
 static void put_u64(walklog *l, uint64_t v)
@@ -75,7 +76,6 @@ static void put_u64(walklog *l, uint64_t v)
         tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    reserve(l, (size_t)n);
     while (n)
         l->buf[l->len++] = tmp[--n];
 }
@@ -94,16 +94,13 @@ static void put_i64(walklog *l, int64_t v)
 static void put_hex_w(walklog *l, uint64_t v, int width)
 {
     static const char digits[] = "0123456789abcdef";
-    int n = 1;
-    while (n < 16 && (v >> (4 * n)))
-        n++;
+    int n = v ? (67 - __builtin_clzll(v)) / 4 : 1;
     if (n < width)
         n = width;
-    reserve(l, (size_t)n + 2);
     char *p = l->buf + l->len;
     p[0] = '0', p[1] = 'x';
-    for (int i = 0; i < n; i++)
-        p[2 + i] = digits[(v >> (4 * (n - 1 - i))) & 0xF];
+    for (int i = n + 1; i >= 2; i--, v >>= 4)
+        p[i] = digits[v & 0xF];
     l->len += (size_t)n + 2;
 }
 
@@ -112,13 +109,14 @@ static void put_hex(walklog *l, uint64_t v)
     put_hex_w(l, v, 1);
 }
 
-/* A JSON string: quotes, with the escapes RFC 8259 requires. */
+/* A JSON string (at most STR_MAX characters of s): quotes, with the
+ * escapes RFC 8259 requires. */
 static void put_json_str(walklog *l, const char *s)
 {
     static const char digits[] = "0123456789abcdef";
     put_char(l, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    for (size_t i = 0; s[i] && i < STR_MAX; i++) {
+        unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             put_char(l, '\\');
             put_char(l, (char)c);
@@ -132,55 +130,45 @@ static void put_json_str(walklog *l, const char *s)
     put_char(l, '"');
 }
 
-/* ,"key": */
-static void key(walklog *l, const char *k)
-{
-    put_char(l, ',');
-    put_char(l, '"');
-    put_str(l, k);
-    PUT(l, "\":");
-}
+/* ,"key": with the key a string literal. */
+#define KEY(l, k) PUT(l, ",\"" k "\":")
 
-static void kv_hex(walklog *l, const char *k, uint64_t v)
+static void put_qhex(walklog *l, uint64_t v)
 {
-    key(l, k);
     put_char(l, '"');
     put_hex(l, v);
     put_char(l, '"');
 }
 
-static void kv_int(walklog *l, const char *k, int64_t v)
+static void put_bool(walklog *l, bool v)
 {
-    key(l, k);
-    put_i64(l, v);
-}
-
-static void kv_bool(walklog *l, const char *k, bool v)
-{
-    key(l, k);
     if (v)
         PUT(l, "true");
     else
         PUT(l, "false");
 }
 
-static void kv_str(walklog *l, const char *k, const char *v)
+static void put_str_or_null(walklog *l, const char *v)
 {
-    key(l, k);
     if (v)
         put_json_str(l, v);
     else
         PUT(l, "null");
 }
 
-static void kv_level(walklog *l, const char *k, int8_t level)
+static void put_level(walklog *l, int8_t level)
 {
-    key(l, k);
     if (level == MMU_NO_LEVEL)
         PUT(l, "null");
     else
         put_i64(l, level);
 }
+
+#define kv_hex(l, k, v) (KEY(l, k), put_qhex(l, v))
+#define kv_int(l, k, v) (KEY(l, k), put_i64(l, v))
+#define kv_bool(l, k, v) (KEY(l, k), put_bool(l, v))
+#define kv_str(l, k, v) (KEY(l, k), put_str_or_null(l, v))
+#define kv_level(l, k, v) (KEY(l, k), put_level(l, v))
 
 /* ------------------------------------------------------------------------
  * Opening and closing
@@ -279,7 +267,7 @@ static void json_walk(walklog *l, const walklog_where *w, const char *origin, co
     kv_str(l, "origin", origin);
 
     const mmu_access *a = &wk->access;
-    key(l, "access");
+    KEY(l, "access");
     PUT(l, "{\"va\":\"");
     put_hex(l, a->va);
     put_char(l, '"');
@@ -293,7 +281,7 @@ static void json_walk(walklog *l, const walklog_where *w, const char *origin, co
 
     kv_str(l, "regime", mmu_regime_name(wk->regime));
 
-    key(l, "s1");
+    KEY(l, "s1");
     PUT(l, "{\"enabled\":");
     if (wk->s1_enabled) {
         PUT(l, "true");
@@ -308,7 +296,7 @@ static void json_walk(walklog *l, const walklog_where *w, const char *origin, co
     }
     put_char(l, '}');
 
-    key(l, "s2");
+    KEY(l, "s2");
     PUT(l, "{\"enabled\":");
     if (wk->s2_enabled) {
         PUT(l, "true");
@@ -322,7 +310,7 @@ static void json_walk(walklog *l, const walklog_where *w, const char *origin, co
     }
     put_char(l, '}');
 
-    key(l, "reads");
+    KEY(l, "reads");
     put_char(l, '[');
     unsigned n = wk->n_reads < MMU_MAX_READS ? wk->n_reads : MMU_MAX_READS;
     for (unsigned i = 0; i < n; i++) {
@@ -347,13 +335,13 @@ static void json_walk(walklog *l, const walklog_where *w, const char *origin, co
 
     if (wk->fault.type != MMU_FAULT_NONE) {
         const mmu_fault *f = &wk->fault;
-        key(l, "fault");
+        KEY(l, "fault");
         PUT(l, "{\"type\":");
         put_json_str(l, mmu_fault_type_name(f->type));
         kv_int(l, "stage", f->stage);
         kv_level(l, "level", f->level);
         kv_bool(l, "s1ptw", f->s1ptw);
-        key(l, "ipa");
+        KEY(l, "ipa");
         if (f->ipa_valid) {
             put_char(l, '"');
             put_hex(l, f->ipa);
@@ -366,7 +354,7 @@ static void json_walk(walklog *l, const walklog_where *w, const char *origin, co
         put_char(l, '}');
     } else {
         const mmu_result *r = &wk->result;
-        key(l, "result");
+        KEY(l, "result");
         PUT(l, "{\"ipa\":\"");
         put_hex(l, r->ipa);
         put_char(l, '"');
@@ -378,26 +366,26 @@ static void json_walk(walklog *l, const walklog_where *w, const char *origin, co
         kv_bool(l, "s1_contig", r->s1_contig);
         kv_bool(l, "s2_contig", r->s2_contig);
         kv_bool(l, "ng", r->ng);
-        key(l, "s1_perms");
+        KEY(l, "s1_perms");
         PUT(l, "{\"ap\":");
         put_u64(l, r->s1perm.ap);
         kv_bool(l, "uxn", r->s1perm.uxn);
         kv_bool(l, "pxn", r->s1perm.pxn);
         kv_bool(l, "dbm", r->s1perm.dbm);
         put_char(l, '}');
-        key(l, "s2_perms");
+        KEY(l, "s2_perms");
         PUT(l, "{\"s2ap\":");
         put_u64(l, r->s2perm.s2ap);
         kv_int(l, "xn", r->s2perm.xn);
         kv_bool(l, "dbm", r->s2perm.dbm);
         put_char(l, '}');
-        key(l, "s1_attr");
+        KEY(l, "s1_attr");
         PUT(l, "{\"attr\":\"");
         put_hex_w(l, r->s1_attr.attr, 2);
         put_char(l, '"');
         kv_int(l, "sh", r->s1_attr.sh);
         put_char(l, '}');
-        key(l, "attr");
+        KEY(l, "attr");
         PUT(l, "{\"attr\":\"");
         put_hex_w(l, r->attr.attr, 2);
         put_char(l, '"');
@@ -737,7 +725,7 @@ void walklog_walk(walklog *l, const walklog_where *w, const char *origin, const 
 {
     if (!walklog_wants(l, WALKLOG_WALKS))
         return;
-    reserve(l, WALKLOG_SLACK);
+    begin_record(l);
     if (l->fmt == WALKLOG_JSONL)
         json_walk(l, w, origin, walk);
     else
@@ -748,7 +736,7 @@ void walklog_tlbi_op(walklog *l, const walklog_where *w, const walklog_tlbi *t)
 {
     if (!walklog_wants(l, WALKLOG_TLBIS))
         return;
-    reserve(l, WALKLOG_SLACK);
+    begin_record(l);
     if (l->fmt == WALKLOG_JSONL)
         json_tlbi(l, w, t);
     else
@@ -759,7 +747,7 @@ void walklog_exception_taken(walklog *l, const walklog_where *w, const walklog_e
 {
     if (!walklog_wants(l, WALKLOG_EXCEPTIONS))
         return;
-    reserve(l, WALKLOG_SLACK);
+    begin_record(l);
     if (l->fmt == WALKLOG_JSONL)
         json_exception(l, w, e);
     else
@@ -771,7 +759,7 @@ void walklog_register_write(walklog *l, const walklog_where *w, const char *reg,
 {
     if (!walklog_wants(l, WALKLOG_REGISTERS))
         return;
-    reserve(l, WALKLOG_SLACK);
+    begin_record(l);
     if (l->fmt == WALKLOG_JSONL)
         json_register(l, w, reg, old_value, new_value);
     else

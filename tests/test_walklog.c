@@ -363,5 +363,45 @@ static void test_open_errors(void)
     CHECK_EQ(walklog_close(NULL, err, sizeof err), 0);
 }
 
-TEST_MAIN(TEST(test_walk_json), TEST(test_fault_json), TEST(test_other_records), TEST(test_text),
+/* Strings longer than the writer keeps (256 characters) are clipped, and
+ * control characters escaped, without breaking the record. */
+static char long_insn[10000];
+
+static void emit_long(walklog *l)
+{
+    memset(long_insn, '\x01', sizeof long_insn - 1);
+    walklog_where w = where;
+    w.insn = long_insn;
+    mmu_walk wk = lpa2_walk();
+    wk.n_reads = MMU_MAX_READS;
+    for (int i = 0; i < MMU_MAX_READS; i++)
+        wk.reads[i] = wk.reads[2];
+    for (int i = 0; i < 20; i++)
+        walklog_walk(l, &w, long_insn, &wk);
+    walklog_tlbi t = {.op = long_insn, .removed = -1};
+    walklog_tlbi_op(l, &w, &t);
+}
+
+static void test_long_strings(void)
+{
+    char *text = capture(WALKLOG_JSONL, emit_long);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    int lines = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+        cJSON *o = cJSON_Parse(line);
+        CHECK(o != NULL);
+        if (o)
+            CHECK_EQ(strlen(str(o, "insn")), 256);
+        cJSON_Delete(o);
+    }
+    CHECK_EQ(lines, 21);
+    free(text);
+    text = capture(WALKLOG_TEXT, emit_long);
+    CHECK(text && strlen(text) > 20 * MMU_MAX_READS * 50);
+    free(text);
+}
+
+TEST_MAIN(TEST(test_walk_json), TEST(test_long_strings), TEST(test_fault_json), TEST(test_other_records), TEST(test_text),
           TEST(test_selection), TEST(test_many), TEST(test_open_errors))
