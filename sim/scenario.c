@@ -370,6 +370,11 @@ static int parse_tlb(jv_ctx *c, scenario *s, const cJSON *v)
         return jv_fail(c, "tlb.ways", "%u entries cannot be split into %u ways", t->entries, t->ways);
     if (t->ways && !t->entries)
         return jv_fail(c, "tlb.ways", "needs \"entries\" too");
+    /* The model indexes sets with address bits (mmu/tlb.h). */
+    unsigned sets = t->ways ? t->entries / t->ways : 1;
+    if (sets & (sets - 1))
+        return jv_fail(c, "tlb.ways", "%u entries / %u ways = %u sets, not a power of two", t->entries,
+                       t->ways, sets);
     return 0;
 }
 

@@ -174,6 +174,10 @@ static const struct {
     {"{\"tlb\": {\"mode\": \"huge\"}}",
      "c/x.json: tlb.mode: unknown value \"huge\" (expected one of \"sized\", \"none\", \"unbounded\")"},
     {"{\"tlb\": {\"entries\": 10, \"ways\": 4}}", "c/x.json: tlb.ways: 10 entries cannot be split into 4 ways"},
+    {"{\"tlb\": {\"entries\": 48, \"ways\": 4}}",
+     "c/x.json: tlb.ways: 48 entries / 4 ways = 12 sets, not a power of two"},
+    {"{\"tlb\": {\"mode\": \"none\", \"entries\": 16}}",
+     "c/x.json: tlb: entries, ways and policy apply only to mode \"sized\""},
     {"{\"images\": [{\"file\": \"a.bin\", \"format\": \"raw\"}]}",
      "c/x.json: images[0]: a raw image needs \"load\" (its physical address)"},
     {"{\"page_tables\": [{\"stage\": 2, \"granule\": \"4K\", \"ia_bits\": 40, \"root\": \"VTTBR_EL2\", "
