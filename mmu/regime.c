@@ -105,7 +105,10 @@ static void decode_s1_range(const mmu_features *f, const s1_range_regs *in, bool
     out->irgn = (uint8_t)in->irgn;
     out->orgn = (uint8_t)in->orgn;
 
-    bool baddr52 = out->oa_bits == 52;
+    /* The 52-bit BADDR form (base[51:48] in TTBR[5:2]) is selected by DS=1,
+     * or by 64K with FEAT_LPA and (I)PS = 0b110, whatever the effective
+     * output size (ASL AArch64.S1TTBaseAddress). */
+    bool baddr52 = out->ds || (g == MMU_GRANULE_64K && f->lpa && ps == 6);
     uint64_t bytes = start_table_entries(g, out->start_level, ia) * 8;
     out->table = ttbr_table_address(in->ttbr, baddr52, bytes);
     out->table_oob = out->oa_bits < 64 && (out->table >> out->oa_bits) != 0;
@@ -268,7 +271,10 @@ static void decode_stage2(mmu_cpu *cpu)
     unsigned extra = ia > level_shift(g, s2->start_level) + stride ? ia - level_shift(g, s2->start_level) - stride : 0;
     s2->concat = (uint8_t)(1u << extra);
     uint64_t bytes = start_table_entries(g, s2->start_level, ia) * 8;
-    s2->table = ttbr_table_address(vttbr, s2->oa_bits == 52, bytes);
+    /* 52-bit VTTBR BADDR form: DS=1, or 64K with FEAT_LPA and PS = 0b110
+     * (ASL AArch64.S2TTBaseAddress). */
+    bool baddr52 = s2->ds || (g == MMU_GRANULE_64K && f->lpa && FIELD_GET(VTCR_PS, vtcr) == 6);
+    s2->table = ttbr_table_address(vttbr, baddr52, bytes);
     s2->table_oob = (s2->table >> s2->oa_bits) != 0;
 }
 
