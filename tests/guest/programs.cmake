@@ -33,3 +33,8 @@ guest_program(s2_lpa2_16k_l0 s2_lpa2.c -DGBITS=14 -DSL2=0 -DSL0=3)
 guest_program(s1_lpa_64k_el1 s1_lpa_64k.c -DREGIME=1)
 guest_program(s1_lpa_64k_el2 s1_lpa_64k.c -DREGIME=2)
 guest_program(s2_lpa_64k_l1 s2_lpa2.c -DGBITS=16 -DSL2=0 -DSL0=2)
+# TLB maintenance, incl. range TLBI (FEAT_TLBIRANGE) and LPA2 range operands.
+guest_program(tlbi_4k tlbi.c -DGBITS=12 -DDS=0)
+guest_program(tlbi_16k tlbi.c -DGBITS=14 -DDS=0)
+guest_program(tlbi_64k tlbi.c -DGBITS=16 -DDS=0)
+guest_program(tlbi_lpa2_4k tlbi.c -DGBITS=12 -DDS=1)
