@@ -10,27 +10,20 @@
 #include "geometry.h"
 #include "tlb.h"
 
-/* A key's tag: the covered input block (or, for walk entries, the
- * descriptor address shifted up by 9) with the entry's size shift, kind and
- * regime in the 12 low bits, so one 64-bit compare checks all four. */
-#define TAG_SHIFT GENMASK64(5, 0)
-#define TAG_KIND GENMASK64(8, 6)
-#define TAG_REGIME GENMASK64(10, 9)
-#define TAG_VALID BIT64(11)
-#define TAG_BASE GENMASK64(63, 12)
-
-#define CTX_ALL UINT32_C(0xFFFFFFFF)
-#define CTX_VMID_ONLY UINT32_C(0xFFFF0000)
-
 static inline uint64_t make_tag(uint64_t base, unsigned shift, mmu_tlbe_kind kind, mmu_regime regime)
 {
-    return base | FIELD_PREP(TAG_SHIFT, shift) | FIELD_PREP(TAG_KIND, kind) |
-           FIELD_PREP(TAG_REGIME, regime) | TAG_VALID;
+    return mmu_tlb_tag(base, shift, kind, regime);
 }
 
 static inline uint64_t walk_tag_base(uint64_t desc_pa) { return (desc_pa >> 3) << 12; }
 
-static inline uint32_t make_ctx(uint16_t vmid, uint16_t asid) { return (uint32_t)vmid << 16 | asid; }
+static inline uint32_t make_ctx(uint16_t vmid, uint16_t asid) { return mmu_tlb_ctx(vmid, asid); }
+
+/* Does key k's context match ctx? Global entries ignore the ASID half. */
+static inline bool ctx_matches(const mmu_tlb_key *k, uint32_t ctx)
+{
+    return ((k->ctx ^ ctx) & (~UINT32_C(0) << (k->global << 4))) == 0;
+}
 
 static inline uint64_t low_mask(unsigned shift) { return shift >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << shift) - 1; }
 
@@ -57,28 +50,37 @@ static uint64_t entry_hash_key(const mmu_tlb_entry *e)
  * Arrays
  * ------------------------------------------------------------------------ */
 
-static int array_alloc(mmu_tlb_array *a, unsigned sets, unsigned ways)
-{
-    a->sets = sets;
-    a->ways = ways;
-    a->shifts = 0;
-    a->keys = calloc((size_t)sets * ways, sizeof *a->keys);
-    a->ents = calloc((size_t)sets * ways, sizeof *a->ents);
-    if (!a->keys || !a->ents) {
-        free(a->keys);
-        free(a->ents);
-        a->keys = NULL;
-        a->ents = NULL;
-        return -1;
-    }
-    return 0;
-}
-
 static void array_free(mmu_tlb_array *a)
 {
     free(a->keys);
+    free(a->slots);
     free(a->ents);
+    free(a->front);
     memset(a, 0, sizeof *a);
+}
+
+/* with_front: the leaf array, which gets a direct-mapped front index of
+ * (the largest power of two <= its size) entries. */
+static int array_alloc(mmu_tlb_array *a, unsigned sets, unsigned ways, bool with_front)
+{
+    size_t n = (size_t)sets * ways;
+    memset(a, 0, sizeof *a);
+    a->sets = sets;
+    a->ways = ways;
+    a->keys = calloc(n, sizeof *a->keys);
+    a->slots = calloc(n, sizeof *a->slots);
+    a->ents = calloc(n, sizeof *a->ents);
+    if (with_front) {
+        a->nfront = 1;
+        while (a->nfront * 2 <= n)
+            a->nfront *= 2;
+        a->front = calloc(a->nfront, sizeof *a->front);
+    }
+    if (!a->keys || !a->slots || !a->ents || (with_front && !a->front)) {
+        array_free(a);
+        return -1;
+    }
+    return 0;
 }
 
 static int check_geometry(const char *what, unsigned entries, unsigned ways, char *err, size_t errlen)
@@ -106,22 +108,23 @@ static int array_grow(mmu_tlb *tlb, mmu_tlb_array *a)
 {
     for (unsigned sets = a->sets * 2; sets <= (1u << 24); sets *= 2) {
         mmu_tlb_array n;
-        if (array_alloc(&n, sets, a->ways))
+        if (array_alloc(&n, sets, a->ways, a->front != NULL))
             return -1;
         bool fits = true;
         for (size_t i = 0; i < (size_t)a->sets * a->ways && fits; i++) {
-            if (!(a->keys[i].tag & TAG_VALID))
+            if (!(a->keys[i].tag & MMU_TLB_TAG_VALID))
                 continue;
             const mmu_tlb_entry *e = &a->ents[i];
             unsigned idx = set_index(&n, entry_hash_key(e), e->tags.vmid);
             unsigned w = 0;
-            while (w < n.ways && (n.keys[idx * n.ways + w].tag & TAG_VALID))
+            while (w < n.ways && (n.keys[idx * n.ways + w].tag & MMU_TLB_TAG_VALID))
                 w++;
             if (w == n.ways) {
                 fits = false;
                 break;
             }
             n.keys[idx * n.ways + w] = a->keys[i];
+            n.slots[idx * n.ways + w] = a->slots[i];
             n.ents[idx * n.ways + w] = *e;
         }
         if (fits) {
@@ -161,7 +164,7 @@ static long choose_slot(mmu_tlb *tlb, mmu_tlb_array *a, uint64_t hkey, uint16_t 
             const mmu_tlb_key *k = &a->keys[first + w];
             if (k->tag == tag && k->ctx == ctx)
                 return (long)(first + w);
-            if (!(k->tag & TAG_VALID) && free_slot < 0)
+            if (!(k->tag & MMU_TLB_TAG_VALID) && free_slot < 0)
                 free_slot = (long)(first + w);
         }
         if (free_slot >= 0)
@@ -175,8 +178,10 @@ static long choose_slot(mmu_tlb *tlb, mmu_tlb_array *a, uint64_t hkey, uint16_t 
         if (tlb->cfg.policy == MMU_TLB_RANDOM) {
             victim = first + (size_t)(next_random(tlb) % a->ways);
         } else {
+            /* the oldest stamp: the largest age modulo 2^16 */
+            uint16_t now = (uint16_t)tlb->clock;
             for (unsigned w = 1; w < a->ways; w++)
-                if (a->ents[first + w].stamp < a->ents[victim].stamp)
+                if ((uint16_t)(now - a->slots[first + w].stamp) > (uint16_t)(now - a->slots[victim].stamp))
                     victim = first + w;
         }
         if (walk)
@@ -187,15 +192,25 @@ static long choose_slot(mmu_tlb *tlb, mmu_tlb_array *a, uint64_t hkey, uint16_t 
     }
 }
 
+/* Invalidates every front entry at once. On the (2^32-th) wrap the front
+ * is cleared so an old entry can never match again. */
+static void bump_epoch(mmu_tlb *tlb)
+{
+    if (++tlb->epoch == 0 && tlb->leaf.front)
+        memset(tlb->leaf.front, 0, tlb->leaf.nfront * sizeof *tlb->leaf.front);
+}
+
 static void install(mmu_tlb *tlb, mmu_tlb_array *a, const mmu_tlb_entry *e, uint64_t tag, uint32_t ctx,
-                    uint32_t ctx_mask, bool walk)
+                    bool global, bool walk)
 {
     long slot = choose_slot(tlb, a, entry_hash_key(e), e->tags.vmid, tag, ctx, walk);
     if (slot < 0)
         return; /* out of memory: the translation is simply not cached */
+    if (a->keys[slot].tag & MMU_TLB_TAG_VALID)
+        bump_epoch(tlb); /* a way changes: front entries may point at it */
     a->ents[slot] = *e;
-    a->ents[slot].stamp = ++tlb->clock;
-    a->keys[slot] = (mmu_tlb_key){.tag = tag, .ctx = ctx, .ctx_mask = ctx_mask};
+    a->keys[slot] = (mmu_tlb_key){.tag = tag, .ctx = ctx, .global = global};
+    a->slots[slot].stamp = (uint16_t)++tlb->clock;
     if (!walk)
         a->shifts |= BIT64(e->tags.size_shift);
     if (walk)
@@ -234,9 +249,9 @@ int mmu_tlb_init(mmu_tlb *tlb, const mmu_tlb_config *cfg, char *err, size_t errl
     bool separate_walk = cfg->walk_entries && !cfg->walk_unified;
     if (separate_walk && check_geometry("tlb walk cache", cfg->walk_entries, cfg->walk_ways, err, errlen))
         return -1;
-    if (array_alloc(&tlb->leaf, cfg->entries / cfg->ways, cfg->ways) ||
+    if (array_alloc(&tlb->leaf, cfg->entries / cfg->ways, cfg->ways, true) ||
         (separate_walk &&
-         array_alloc(&tlb->walk, cfg->walk_entries / cfg->walk_ways, cfg->walk_ways))) {
+         array_alloc(&tlb->walk, cfg->walk_entries / cfg->walk_ways, cfg->walk_ways, false))) {
         array_free(&tlb->leaf);
         snprintf(err, errlen, "tlb: out of memory");
         return -1;
@@ -264,23 +279,57 @@ static mmu_tlb_array *walk_array(mmu_tlb *tlb)
  * Lookup and hit
  * ------------------------------------------------------------------------ */
 
-const mmu_tlb_entry *mmu_tlb_lookup(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_regime regime,
-                                    uint16_t vmid, uint16_t asid, uint64_t va)
+/* The slot of set `first` whose key matches (tag, ctx), or -1. Tags are
+ * compared branch-free over the ways (which way hits is random, and a
+ * branch per way would be mispredicted on most hits); the context is then
+ * checked on the tag matches only. */
+static inline long find_way(const mmu_tlb_array *a, size_t first, uint64_t tag, uint32_t ctx)
 {
-    const mmu_tlb_array *a = &tlb->leaf;
+    const mmu_tlb_key *k = &a->keys[first];
+    unsigned m = 0;
+    if (a->ways == 4) {
+        m = (unsigned)(k[0].tag == tag) | (unsigned)(k[1].tag == tag) << 1 |
+            (unsigned)(k[2].tag == tag) << 2 | (unsigned)(k[3].tag == tag) << 3;
+    } else {
+        for (unsigned w = 0; w < a->ways; w++)
+            m |= (unsigned)(k[w].tag == tag) << w;
+    }
+    for (; m; m &= m - 1) {
+        unsigned w = (unsigned)__builtin_ctz(m);
+        if (ctx_matches(&k[w], ctx))
+            return (long)(first + w);
+    }
+    return -1;
+}
+
+/* LRU recency is counted in fills (see mmu_tlb_touch in tlb.h). */
+static inline void touch(const mmu_tlb *tlb, mmu_tlb_slot *st)
+{
+    mmu_tlb_touch(tlb, st);
+}
+
+const mmu_tlb_entry *mmu_tlb_lookup_sets(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_regime regime,
+                                         uint16_t vmid, uint16_t asid, uint64_t va, uint64_t *pa)
+{
+    mmu_tlb_array *a = &tlb->leaf;
     uint32_t ctx = make_ctx(vmid, asid);
     for (uint64_t shifts = a->shifts; shifts; shifts &= shifts - 1) {
         unsigned s = (unsigned)__builtin_ctzll(shifts);
         uint64_t tag = make_tag(va & ~low_mask(s), s, kind, regime);
         size_t first = (size_t)set_index(a, va >> s, vmid) * a->ways;
-        const mmu_tlb_key *k = &a->keys[first];
-        for (unsigned w = 0; w < a->ways; w++) {
-            if (k[w].tag == tag && ((k[w].ctx ^ ctx) & k[w].ctx_mask) == 0) {
-                mmu_tlb_entry *e = &a->ents[first + w];
-                if (tlb->cfg.policy == MMU_TLB_LRU)
-                    e->stamp = ++tlb->clock;
-                return e;
-            }
+        long slot = find_way(a, first, tag, ctx);
+        if (slot >= 0) {
+            const mmu_tlb_entry *e = &a->ents[slot];
+            touch(tlb, &a->slots[slot]);
+            *pa = e->out_base | (va & low_mask(s));
+            a->front[(va >> 12) & (a->nfront - 1)] = (mmu_tlb_front){
+                .tag = make_tag(va & ~low_mask(12), 12, kind, regime),
+                .pa_page = *pa & ~low_mask(12),
+                .ctx = ctx,
+                .slot = (uint32_t)slot,
+                .epoch = tlb->epoch,
+            };
+            return e;
         }
     }
     return NULL;
@@ -347,15 +396,14 @@ static const mmu_tlb_entry *walk_lookup(walk_port *p, uint64_t pa)
     uint32_t ctx = make_ctx(p->vmid, p->asid);
     size_t first = (size_t)set_index(a, pa >> 3, p->vmid) * a->ways;
     for (unsigned w = 0; w < a->ways; w++) {
-        const mmu_tlb_key *k = &a->keys[first + w];
-        if (((k->ctx ^ ctx) & k->ctx_mask) != 0)
+        mmu_tlb_key *k = &a->keys[first + w];
+        if (!ctx_matches(k, ctx))
             continue;
         mmu_tlb_entry *e = &a->ents[first + w];
         bool s1_hit = k->tag == t_s1 && ((p->va ^ e->tags.ia) & ~low_mask(e->tags.size_shift)) == 0;
         bool s2_hit = p->regime == MMU_REGIME_EL10 && (k->tag == t_s2 || k->tag == t_s2t);
         if (s1_hit || s2_hit) {
-            if (p->tlb->cfg.policy == MMU_TLB_LRU)
-                e->stamp = ++p->tlb->clock;
+            touch(p->tlb, &a->slots[first + w]);
             return e;
         }
     }
@@ -406,7 +454,7 @@ static void cache_descriptor(mmu_tlb *tlb, const mmu_desc_read *rd, mmu_tlbe_kin
     e.desc = rd->value;
     uint32_t ctx = make_ctx(vmid, e.tags.asid);
     install(tlb, walk_array(tlb), &e, make_tag(walk_tag_base(rd->pa), 0, kind, regime), ctx,
-            kind == MMU_TLBE_S1_TABLE ? CTX_ALL : CTX_VMID_ONLY, true);
+            kind != MMU_TLBE_S1_TABLE, true);
 }
 
 /* A stage-2 descriptor may be cached when nothing would write it back:
@@ -483,7 +531,7 @@ static void fill_leaf(mmu_tlb *tlb, const mmu_walk *w, uint64_t va, uint16_t vmi
     e.s1_start_level = w->s1_start_level;
     e.s2_start_level = w->s2_start_level;
     install(tlb, &tlb->leaf, &e, make_tag(e.tags.ia, shift, e.tags.kind, e.tags.regime),
-            make_ctx(vmid, e.tags.asid), e.tags.global ? CTX_VMID_ONLY : CTX_ALL, false);
+            make_ctx(vmid, e.tags.asid), e.tags.global, false);
 }
 
 bool mmu_tlb_translate(mmu_cpu *cpu, mmu_tlb *tlb, const mmu_access *acc, mmu_walk *walk,
@@ -505,7 +553,8 @@ bool mmu_tlb_translate(mmu_cpu *cpu, mmu_tlb *tlb, const mmu_access *acc, mmu_wa
          * (DDI0487 D8.2, FEAT_E0PD): let the walker report it. */
         bool e0pd = rg->e0pd && (acc->el == 0 || acc->unpriv);
         mmu_tlbe_kind kind = mmu_stage2_active(cpu, regime) ? MMU_TLBE_S12 : MMU_TLBE_S1;
-        const mmu_tlb_entry *e = e0pd ? NULL : mmu_tlb_lookup(tlb, kind, regime, vmid, asid, va);
+        uint64_t pa;
+        const mmu_tlb_entry *e = e0pd ? NULL : mmu_tlb_lookup(tlb, kind, regime, vmid, asid, va, &pa);
         if (e && answer_hit(cpu, e, acc, regime, va, asid, walk)) {
             tlb->stats.hits++;
             *walked = false;
@@ -540,7 +589,7 @@ static uint64_t invalidate_array(mmu_tlb_array *a, const mmu_tlbi *t)
     uint64_t removed = 0, shifts = 0;
     for (size_t i = 0; i < (size_t)a->sets * a->ways; i++) {
         mmu_tlb_key *k = &a->keys[i];
-        if (!(k->tag & TAG_VALID))
+        if (!(k->tag & MMU_TLB_TAG_VALID))
             continue;
         const mmu_tlb_entry *e = &a->ents[i];
         if (!t || mmu_tlbi_matches(t, &e->tags)) {
@@ -564,6 +613,8 @@ void mmu_tlb_invalidate(mmu_tlb *tlb, const mmu_tlbi *t)
         removed = invalidate_array(&tlb->leaf, t);
         if (tlb->walk.keys)
             removed += invalidate_array(&tlb->walk, t);
+        if (removed)
+            bump_epoch(tlb);
     }
     if (row < nops) {
         tlb->stats.invalidations[row]++;
@@ -573,6 +624,7 @@ void mmu_tlb_invalidate(mmu_tlb *tlb, const mmu_tlbi *t)
 
 void mmu_tlb_flush(mmu_tlb *tlb)
 {
+    bump_epoch(tlb);
     if (tlb->leaf.keys)
         invalidate_array(&tlb->leaf, NULL);
     if (tlb->walk.keys)
@@ -582,7 +634,7 @@ void mmu_tlb_flush(mmu_tlb *tlb)
 static void for_each_in(const mmu_tlb_array *a, void (*fn)(void *, const mmu_tlb_entry *), void *ctx)
 {
     for (size_t i = 0; a->keys && i < (size_t)a->sets * a->ways; i++)
-        if (a->keys[i].tag & TAG_VALID)
+        if (a->keys[i].tag & MMU_TLB_TAG_VALID)
             fn(ctx, &a->ents[i]);
 }
 

@@ -47,6 +47,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bits.h"
 #include "mmu.h"
 #include "tlbi.h"
 
@@ -77,8 +78,8 @@ typedef struct mmu_tlb_config {
 /* One cached item. Leaf entries answer lookups; walk entries hold one
  * descriptor. */
 typedef struct mmu_tlb_entry {
-    mmu_tlb_tags tags;           /* what TLBI matches against */
     uint64_t out_base;           /* leaf: PA of the covered block */
+    mmu_tlb_tags tags;           /* what TLBI matches against */
     uint64_t ipa_base;           /* leaf: IPA of the covered block */
     uint64_t desc_pa, desc;      /* walk: descriptor address and value */
     mmu_result res;              /* leaf: attributes, raw permissions, levels */
@@ -88,7 +89,6 @@ typedef struct mmu_tlb_entry {
     uint8_t s1_txsz, s2_t0sz;
     bool s1_ds, s2_ds, s2_enabled;
     int8_t s1_start_level, s2_start_level;
-    uint64_t stamp;              /* LRU: last use; FIFO: fill time */
 } mmu_tlb_entry;
 
 /* Counters. invalidations[] is indexed by the operation's row in
@@ -104,23 +104,51 @@ typedef struct mmu_tlb_stats {
 } mmu_tlb_stats;
 
 /* A set-associative array (internal layout, exposed for the caller's
- * sizeof). keys[] holds a compact tag per way, probed on lookups. */
+ * sizeof). keys[] is what a set probe reads (one 64-byte line per 4-way
+ * set); slots[] holds each way's replacement stamp (time in fills modulo
+ * 2^16; LRU: last use through the sets, FIFO: fill); ents[] is read when a
+ * hit is answered.
+ *
+ * The leaf array also has front[]: a direct-mapped index by 4K page in
+ * front of the sets, like a core's micro-TLB or QEMU's fast TLB. It maps
+ * (page, exact context) to a slot the sets hold, and is valid only while
+ * the TLB's epoch is unchanged; the epoch moves whenever any way is
+ * overwritten or removed (eviction, TLBI, flush, growth), never on a fill
+ * into a free way. So the front never answers differently from the sets.
+ * Like a micro-TLB's hits, front hits do not refresh the sets' LRU stamps:
+ * recency is what the sets see. */
 typedef struct mmu_tlb_key {
     uint64_t tag;
-    uint32_t ctx, ctx_mask;
+    uint32_t ctx;                /* VMID << 16 | ASID */
+    uint32_t global;             /* 1: the ASID is not compared */
 } mmu_tlb_key;
+
+typedef struct mmu_tlb_slot {
+    uint16_t stamp;
+} mmu_tlb_slot;
+
+typedef struct mmu_tlb_front {
+    uint64_t tag;                /* the 4K page's tag (kind, regime) */
+    uint64_t pa_page;            /* PA of that page */
+    uint32_t ctx;                /* exact VMID << 16 | ASID of the lookup */
+    uint32_t slot, epoch;
+} mmu_tlb_front;
 
 typedef struct mmu_tlb_array {
     unsigned sets, ways;
     mmu_tlb_key *keys;
+    mmu_tlb_slot *slots;
     mmu_tlb_entry *ents;
     uint64_t shifts;             /* bit n set: some valid entry covers 2^n bytes */
+    mmu_tlb_front *front;        /* leaf array only, nfront entries (a power of two) */
+    size_t nfront;
 } mmu_tlb_array;
 
 typedef struct mmu_tlb {
     mmu_tlb_config cfg;
     mmu_tlb_array leaf, walk;    /* walk unused when walk_unified or no cache */
-    uint64_t clock;
+    uint64_t clock;              /* fills so far: the LRU/FIFO time base */
+    uint32_t epoch;              /* front[] validity: bumped when a way changes */
     uint64_t rng;
     mmu_tlb_stats stats;
 } mmu_tlb;
@@ -143,11 +171,57 @@ void mmu_tlb_invalidate(mmu_tlb *tlb, const mmu_tlbi *t);
 /* Removes everything (a reset; not counted as a TLBI). */
 void mmu_tlb_flush(mmu_tlb *tlb);
 
-/* The raw lookup: the leaf entry of `kind` in `regime` with this VMID and
- * ASID covering va (already TBI-normalised), or NULL. Updates LRU state but
- * no counters. For benchmarks and tools; machines use mmu_tlb_translate. */
-const mmu_tlb_entry *mmu_tlb_lookup(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_regime regime,
-                                    uint16_t vmid, uint16_t asid, uint64_t va);
+/* ------------------------------------------------------------------------
+ * The raw lookup, inline so a hot caller pays no call for a front hit
+ * ------------------------------------------------------------------------ */
+
+/* A key's tag: the covered input block (or, for walk entries, the
+ * descriptor address shifted up by 9) with the entry's size shift, kind
+ * and regime in the 12 low bits, so one 64-bit compare checks all four. */
+#define MMU_TLB_TAG_SHIFT GENMASK64(5, 0)
+#define MMU_TLB_TAG_KIND GENMASK64(8, 6)
+#define MMU_TLB_TAG_REGIME GENMASK64(10, 9)
+#define MMU_TLB_TAG_VALID BIT64(11)
+
+static inline uint64_t mmu_tlb_tag(uint64_t base, unsigned shift, mmu_tlbe_kind kind, mmu_regime regime)
+{
+    return base | FIELD_PREP(MMU_TLB_TAG_SHIFT, shift) | FIELD_PREP(MMU_TLB_TAG_KIND, kind) |
+           FIELD_PREP(MMU_TLB_TAG_REGIME, regime) | MMU_TLB_TAG_VALID;
+}
+
+static inline uint32_t mmu_tlb_ctx(uint16_t vmid, uint16_t asid) { return (uint32_t)vmid << 16 | asid; }
+
+/* LRU recency is counted in fills: a hit through the sets stamps the way
+ * with the current fill count, so the victim is the way whose last use came
+ * before the others' (ways used since the same fill tie). No global counter
+ * moves on a hit. */
+static inline void mmu_tlb_touch(const mmu_tlb *tlb, mmu_tlb_slot *st)
+{
+    if (tlb->cfg.policy == MMU_TLB_LRU && st->stamp != (uint16_t)tlb->clock)
+        st->stamp = (uint16_t)tlb->clock;
+}
+
+/* The set probe behind a front miss (refreshes LRU and the front on a hit). */
+const mmu_tlb_entry *mmu_tlb_lookup_sets(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_regime regime,
+                                         uint16_t vmid, uint16_t asid, uint64_t va, uint64_t *pa);
+
+/* The leaf entry of `kind` in `regime` with this VMID and ASID covering va
+ * (already TBI-normalised), or NULL; *pa receives va's output address.
+ * Updates LRU state but no counters. Machines call mmu_tlb_translate, which
+ * adds the permission re-check and the walk record; this is its first step,
+ * for benchmarks and tools. Not for MMU_TLB_NONE TLBs. */
+static inline const mmu_tlb_entry *mmu_tlb_lookup(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_regime regime,
+                                                  uint16_t vmid, uint16_t asid, uint64_t va, uint64_t *pa)
+{
+    mmu_tlb_array *a = &tlb->leaf;
+    const mmu_tlb_front *f = &a->front[(va >> 12) & (a->nfront - 1)];
+    if (f->tag == mmu_tlb_tag(va & ~UINT64_C(0xfff), 12, kind, regime) && f->ctx == mmu_tlb_ctx(vmid, asid) &&
+        f->epoch == tlb->epoch) {
+        *pa = f->pa_page | (va & UINT64_C(0xfff));
+        return &a->ents[f->slot];
+    }
+    return mmu_tlb_lookup_sets(tlb, kind, regime, vmid, asid, va, pa);
+}
 
 /* Calls fn for every valid entry (leaf and walk); for tests and dumps. */
 void mmu_tlb_for_each(const mmu_tlb *tlb, void (*fn)(void *ctx, const mmu_tlb_entry *e), void *ctx);
