@@ -122,6 +122,21 @@ static inline uint64_t wc_addr(uint64_t oa, wc_fmt f)
     return oa & GENMASK64(47, 12);
 }
 
+/* The inverse of wc_addr: the table/output address a descriptor holds,
+ * for a field starting at bit 12 (tables, 4K pages; callers mask blocks). */
+static inline uint64_t wc_desc_addr(uint64_t desc, wc_fmt f)
+{
+    switch (f) {
+    case WC_FMT_DS:
+        return (desc & GENMASK64(49, 12)) | (((desc >> 8) & 3) << 50);
+    case WC_FMT_LPA:
+        return (desc & GENMASK64(47, 16)) | (((desc >> 12) & 0xf) << 48);
+    case WC_FMT_48:
+        break;
+    }
+    return desc & GENMASK64(47, 12);
+}
+
 /* Table descriptor: bits[1:0] = 0b11. */
 static inline uint64_t wc_table(uint64_t next, wc_fmt f) { return wc_addr(next, f) | 3; }
 
