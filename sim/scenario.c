@@ -330,9 +330,27 @@ static int parse_entry(jv_ctx *c, scenario *s, const cJSON *v)
     return 0;
 }
 
+/* entries / ways must make a power-of-two number of sets (the model
+ * indexes sets with address bits, mmu/tlb.h); ways = 0 is fully
+ * associative. */
+static int check_geometry(jv_ctx *c, const char *path, unsigned entries, unsigned ways)
+{
+    if (!ways)
+        return 0;
+    if (!entries)
+        return jv_fail(c, path, "needs the matching entries too");
+    if (entries % ways)
+        return jv_fail(c, path, "%u entries cannot be split into %u ways", entries, ways);
+    unsigned sets = entries / ways;
+    if (sets & (sets - 1))
+        return jv_fail(c, path, "%u entries / %u ways = %u sets, not a power of two", entries, ways, sets);
+    return 0;
+}
+
 static int parse_tlb(jv_ctx *c, scenario *s, const cJSON *v)
 {
-    static const char *const keys[] = {"mode", "entries", "ways", "policy", NULL};
+    static const char *const keys[] = {"mode", "entries", "ways", "policy", "seed", "walk_entries",
+                                       "walk_ways", "walk_unified", NULL};
     static const char *const modes[] = {"sized", "none", "unbounded", NULL};
     static const char *const policies[] = {"lru", "fifo", "random", NULL};
     if (jv_object(c, v, "tlb", keys))
@@ -352,30 +370,37 @@ static int parse_tlb(jv_ctx *c, scenario *s, const cJSON *v)
             return -1;
         t->policy = (scn_tlb_policy)e;
     }
-    if ((x = cJSON_GetObjectItemCaseSensitive(v, "entries"))) {
-        if (jv_int(c, x, "tlb.entries", 1, 1L << 24, &n))
-            return -1;
-        t->entries = (unsigned)n;
+    static const struct { const char *key, *path; long min; size_t off; } sizes[] = {
+        {"entries", "tlb.entries", 1, offsetof(scn_tlb, entries)},
+        {"ways", "tlb.ways", 0, offsetof(scn_tlb, ways)},
+        {"walk_entries", "tlb.walk_entries", 0, offsetof(scn_tlb, walk_entries)},
+        {"walk_ways", "tlb.walk_ways", 0, offsetof(scn_tlb, walk_ways)},
+    };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        if ((x = cJSON_GetObjectItemCaseSensitive(v, sizes[i].key))) {
+            if (jv_int(c, x, sizes[i].path, sizes[i].min, 1L << 24, &n))
+                return -1;
+            *(unsigned *)((char *)t + sizes[i].off) = (unsigned)n;
+        }
     }
-    if ((x = cJSON_GetObjectItemCaseSensitive(v, "ways"))) {
-        if (jv_int(c, x, "tlb.ways", 0, 1L << 24, &n))
-            return -1;
-        t->ways = (unsigned)n;
-    }
+    if ((x = cJSON_GetObjectItemCaseSensitive(v, "seed")) && jv_u64(c, x, "tlb.seed", &t->seed))
+        return -1;
+    if ((x = cJSON_GetObjectItemCaseSensitive(v, "walk_unified")) &&
+        jv_bool(c, x, "tlb.walk_unified", &t->walk_unified))
+        return -1;
     if (t->mode != SCN_TLB_SIZED && (cJSON_GetObjectItemCaseSensitive(v, "entries") ||
                                      cJSON_GetObjectItemCaseSensitive(v, "ways") ||
                                      cJSON_GetObjectItemCaseSensitive(v, "policy")))
         return jv_fail(c, "tlb", "entries, ways and policy apply only to mode \"sized\"");
-    if (t->ways && t->entries && t->entries % t->ways)
-        return jv_fail(c, "tlb.ways", "%u entries cannot be split into %u ways", t->entries, t->ways);
-    if (t->ways && !t->entries)
-        return jv_fail(c, "tlb.ways", "needs \"entries\" too");
-    /* The model indexes sets with address bits (mmu/tlb.h). */
-    unsigned sets = t->ways ? t->entries / t->ways : 1;
-    if (sets & (sets - 1))
-        return jv_fail(c, "tlb.ways", "%u entries / %u ways = %u sets, not a power of two", t->entries,
-                       t->ways, sets);
-    return 0;
+    if (t->seed && t->policy != SCN_TLB_RANDOM)
+        return jv_fail(c, "tlb.seed", "applies only to policy \"random\"");
+    if (t->walk_unified && (t->walk_entries || t->walk_ways))
+        return jv_fail(c, "tlb.walk_unified", "a unified walk cache shares the leaf entries: "
+                                              "give no walk_entries/walk_ways");
+    return check_geometry(c, "tlb.ways", t->entries, t->ways) ||
+                   check_geometry(c, "tlb.walk_ways", t->walk_entries, t->walk_ways)
+               ? -1
+               : 0;
 }
 
 static bool is_id_register(mmu_reg r)

@@ -12,6 +12,7 @@
 
 #include "cpu_preset.h"
 #include "mmu.h"
+#include "tlb.h"
 #include "walklog.h"
 
 /* Platform contract (DESIGN.md): QEMU virt-like defaults. */
@@ -60,10 +61,17 @@ typedef enum scn_tlb_policy { SCN_TLB_LRU = 0, SCN_TLB_FIFO, SCN_TLB_RANDOM } sc
 typedef struct scn_tlb {
     bool set;             /* the scenario has a "tlb" object (else: the machine's default) */
     scn_tlb_mode mode;
-    unsigned entries;     /* SIZED: total entries (0: the machine's default) */
+    unsigned entries;     /* SIZED: total entries (0: SCN_DEFAULT_TLB_ENTRIES) */
     unsigned ways;        /* SIZED: associativity; 0 = fully associative */
     scn_tlb_policy policy;
+    uint64_t seed;        /* RANDOM: the generator's seed (0: the model's default) */
+    unsigned walk_entries; /* walk cache entries (0: no walk cache) */
+    unsigned walk_ways;   /* walk cache associativity; 0 = fully associative */
+    bool walk_unified;    /* walk-cache entries share the leaf array */
 } scn_tlb;
+
+#define SCN_DEFAULT_TLB_ENTRIES 1024
+#define SCN_DEFAULT_TLB_WAYS 4
 
 typedef struct scn_mapping {
     uint64_t ia, oa, size;
@@ -148,6 +156,11 @@ int scenario_setup_cpu(const scenario *s, mmu_cpu *cpu, char *err, size_t errlen
  * writes the root into its register's BADDR field. 0, or -1 with a message
  * naming the table and mapping. */
 int scenario_build_page_tables(const scenario *s, mmu_cpu *cpu, char *err, size_t errlen);
+
+/* The TLB model configuration the scenario asks for (mmu/tlb.h); without a
+ * "tlb" object: SCN_DEFAULT_TLB_ENTRIES in SCN_DEFAULT_TLB_WAYS ways, LRU,
+ * no walk cache. */
+void scenario_tlb_config(const scenario *s, mmu_tlb_config *cfg);
 
 /* What a run produced, to compare against the scenario's expectations. */
 typedef struct scn_outcome {

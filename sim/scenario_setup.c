@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sysreg.h"
 
@@ -65,6 +66,25 @@ int scenario_build_page_tables(const scenario *s, mmu_cpu *cpu, char *err, size_
         mmu_cpu_set_reg(cpu, pt->root_reg, keep | mmu_pt_ttbr_baddr(&b));
     }
     return 0;
+}
+
+void scenario_tlb_config(const scenario *s, mmu_tlb_config *cfg)
+{
+    const scn_tlb *t = &s->tlb;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->mode = t->mode == SCN_TLB_NONE        ? MMU_TLB_NONE
+                : t->mode == SCN_TLB_UNBOUNDED ? MMU_TLB_UNBOUNDED
+                                               : MMU_TLB_BOUNDED;
+    cfg->policy = t->policy == SCN_TLB_FIFO     ? MMU_TLB_FIFO
+                  : t->policy == SCN_TLB_RANDOM ? MMU_TLB_RANDOM
+                                                : MMU_TLB_LRU;
+    /* Given entries without ways: fully associative. */
+    cfg->entries = t->entries ? t->entries : SCN_DEFAULT_TLB_ENTRIES;
+    cfg->ways = t->ways ? t->ways : t->entries ? t->entries : SCN_DEFAULT_TLB_WAYS;
+    cfg->seed = t->seed;
+    cfg->walk_entries = t->walk_entries;
+    cfg->walk_ways = t->walk_ways ? t->walk_ways : t->walk_entries;
+    cfg->walk_unified = t->walk_unified;
 }
 
 int scenario_setup_cpu(const scenario *s, mmu_cpu *cpu, char *err, size_t errlen)

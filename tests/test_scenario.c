@@ -16,7 +16,7 @@ static const char valid[] =
     "             {\"base\": \"0x000f000000000000\", \"size\": 65536}],\n"
     "  \"images\": [{\"file\": \"guests/a.elf\"}, {\"file\": \"/abs/b.bin\", \"format\": \"raw\", \"load\": \"0x40080000\"}],\n"
     "  \"entry\": {\"el\": 1, \"sp_el0\": true, \"pc\": \"0x40080000\", \"sp\": \"0x40100000\", \"regs\": {\"x0\": 5, \"x30\": \"0xffffffffffffffff\"}},\n"
-    "  \"tlb\": {\"mode\": \"sized\", \"entries\": 64, \"ways\": 4, \"policy\": \"fifo\"},\n"
+    "  \"tlb\": {\"mode\": \"sized\", \"entries\": 64, \"ways\": 4, \"policy\": \"fifo\", \"walk_entries\": 32},\n"
     "  \"registers\": {\"TCR_EL1\": \"0x800000000000000c\", \"vtcr_el2\": 12, \"TTBR0_EL1\": \"0x0007000000000000\"},\n"
     "  \"page_tables\": [\n"
     "    {\"name\": \"s1\", \"stage\": 1, \"granule\": \"4K\", \"ds\": true, \"ia_bits\": 52,\n"
@@ -70,6 +70,15 @@ static void test_valid(void)
     CHECK_EQ(s.tlb.entries, 64);
     CHECK_EQ(s.tlb.ways, 4);
     CHECK_EQ(s.tlb.policy, SCN_TLB_FIFO);
+    CHECK_EQ(s.tlb.walk_entries, 32);
+    mmu_tlb_config cfg;
+    scenario_tlb_config(&s, &cfg);
+    CHECK_EQ(cfg.mode, MMU_TLB_BOUNDED);
+    CHECK_EQ(cfg.entries, 64);
+    CHECK_EQ(cfg.ways, 4);
+    CHECK_EQ(cfg.policy, MMU_TLB_FIFO);
+    CHECK_EQ(cfg.walk_entries, 32);
+    CHECK_EQ(cfg.walk_ways, 32); /* fully associative */
     CHECK(s.reg_set[MMU_TCR_EL1] && s.reg_set[MMU_VTCR_EL2] && !s.reg_set[MMU_TCR_EL2]);
     CHECK_EQ(s.reg[MMU_TCR_EL1], UINT64_C(0x800000000000000c));
     CHECK_EQ(s.reg[MMU_VTCR_EL2], 12);
@@ -125,6 +134,12 @@ static void test_defaults(void)
     CHECK_EQ(s.entry.el, 2);                 /* EL2h, as -M virt,virtualization=on */
     CHECK(!s.entry.sp_el0 && !s.entry.has_pc);
     CHECK(!s.tlb.set);
+    mmu_tlb_config cfg;
+    scenario_tlb_config(&s, &cfg);
+    CHECK_EQ(cfg.mode, MMU_TLB_BOUNDED);
+    CHECK_EQ(cfg.entries, SCN_DEFAULT_TLB_ENTRIES);
+    CHECK_EQ(cfg.ways, SCN_DEFAULT_TLB_WAYS);
+    CHECK_EQ(cfg.walk_entries, 0);
     CHECK_EQ(s.log.kinds, WALKLOG_ALL);
     CHECK(s.log.file == NULL);
     CHECK_STR(s.dir, ".");
@@ -176,6 +191,9 @@ static const struct {
     {"{\"tlb\": {\"entries\": 10, \"ways\": 4}}", "c/x.json: tlb.ways: 10 entries cannot be split into 4 ways"},
     {"{\"tlb\": {\"entries\": 48, \"ways\": 4}}",
      "c/x.json: tlb.ways: 48 entries / 4 ways = 12 sets, not a power of two"},
+    {"{\"tlb\": {\"walk_entries\": 24, \"walk_ways\": 4}}",
+     "c/x.json: tlb.walk_ways: 24 entries / 4 ways = 6 sets, not a power of two"},
+    {"{\"tlb\": {\"seed\": 7}}", "c/x.json: tlb.seed: applies only to policy \"random\""},
     {"{\"tlb\": {\"mode\": \"none\", \"entries\": 16}}",
      "c/x.json: tlb: entries, ways and policy apply only to mode \"sized\""},
     {"{\"images\": [{\"file\": \"a.bin\", \"format\": \"raw\"}]}",
