@@ -13,6 +13,8 @@ typedef struct mmusim_command {
 int cmd_demo(int argc, char **argv);
 int cmd_tarmac_stats(int argc, char **argv);
 int cmd_tlbi(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 #endif

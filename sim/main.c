@@ -8,6 +8,8 @@ static const mmusim_command commands[] = {
     {"demo", "translate addresses through tables built in memory and print the walks", cmd_demo},
     {"tarmac-stats", "count the records of a Tarmac trace by kind and show bad lines", cmd_tarmac_stats},
     {"tlbi", "decode a TLBI operand, or encode a range as TLBI operations", cmd_tlbi},
+    {"replay", "replay an access trace through the engine (another TLB or CPU: what-if)", cmd_replay},
+    {"trace", "dump an access trace as JSON Lines, or count its records and bytes", cmd_trace},
     {"run", "run an AArch64 guest (ELF or JSON scenario) with every translation from the engine", cmd_run},
 };
 
