@@ -206,8 +206,11 @@ static void install(mmu_tlb *tlb, mmu_tlb_array *a, const mmu_tlb_entry *e, uint
     long slot = choose_slot(tlb, a, entry_hash_key(e), e->tags.vmid, tag, ctx, walk);
     if (slot < 0)
         return; /* out of memory: the translation is simply not cached */
-    if (a->keys[slot].tag & MMU_TLB_TAG_VALID)
-        bump_epoch(tlb); /* a way changes: front entries may point at it */
+    /* Front entries point at leaf ways of the leaf array only: replacing
+     * one of those (eviction, or a refill after a permission miss) must
+     * invalidate them. Walk-cache ways never concern the front. */
+    if ((a->keys[slot].tag & MMU_TLB_TAG_VALID) && a->front && !is_walk_kind(a->ents[slot].tags.kind))
+        bump_epoch(tlb);
     a->ents[slot] = *e;
     a->keys[slot] = (mmu_tlb_key){.tag = tag, .ctx = ctx, .global = global};
     a->slots[slot].stamp = (uint16_t)++tlb->clock;

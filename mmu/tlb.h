@@ -209,11 +209,13 @@ const mmu_tlb_entry *mmu_tlb_lookup_sets(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_r
  * (already TBI-normalised), or NULL; *pa receives va's output address.
  * Updates LRU state but no counters. Machines call mmu_tlb_translate, which
  * adds the permission re-check and the walk record; this is its first step,
- * for benchmarks and tools. Not for MMU_TLB_NONE TLBs. */
+ * for benchmarks and tools. A MMU_TLB_NONE TLB finds nothing. */
 static inline const mmu_tlb_entry *mmu_tlb_lookup(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_regime regime,
                                                   uint16_t vmid, uint16_t asid, uint64_t va, uint64_t *pa)
 {
     mmu_tlb_array *a = &tlb->leaf;
+    if (!a->nfront)
+        return NULL;
     const mmu_tlb_front *f = &a->front[(va >> 12) & (a->nfront - 1)];
     if (f->tag == mmu_tlb_tag(va & ~UINT64_C(0xfff), 12, kind, regime) && f->ctx == mmu_tlb_ctx(vmid, asid) &&
         f->epoch == tlb->epoch) {

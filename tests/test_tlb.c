@@ -259,11 +259,11 @@ static void test_ripas2(void)
     env_free(&e);
 }
 
-/* A stale stage-1 table descriptor in the walk cache survives VALE1 (last
- * level only) and goes with VAE1. */
-static void test_walk_cache_table_entries(void)
+static void walk_cache_case(bool unified)
 {
     mmu_tlb_config cfg = env_unbounded(256);
+    cfg.walk_unified = unified;
+    check_context = unified ? "walk cache in the leaf array" : "separate walk cache";
     tlb_env e;
     env_init(&e, false, false, &cfg);
     bool walked;
@@ -279,6 +279,16 @@ static void test_walk_cache_table_entries(void)
     CHECK_EQ(env_read(&e, va, &walked), ENV_RAM + blk);
     CHECK(walked);
     env_free(&e);
+    check_context = NULL;
+}
+
+/* A stale stage-1 table descriptor in the walk cache survives VALE1 (last
+ * level only) and goes with VAE1, whether the walk cache has its own array
+ * or shares the leaf array. */
+static void test_walk_cache_table_entries(void)
+{
+    walk_cache_case(false);
+    walk_cache_case(true);
 }
 
 /* A write to a clean DBM page misses so the walker sets the dirty state;
@@ -356,6 +366,8 @@ static void test_modes_and_policies(void)
     CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
     CHECK(walked);
     CHECK_EQ(e.tlb.stats.hits, 0);
+    uint64_t pa;
+    CHECK(mmu_tlb_lookup(&e.tlb, MMU_TLBE_S1, MMU_REGIME_EL10, 0, 5, VA0, &pa) == NULL);
     env_free(&e);
 
     /* Unbounded grows instead of evicting. */
