@@ -72,8 +72,32 @@ static uint64_t new_pstate(const machine *m, uint64_t old, uint8_t target)
     return ps;
 }
 
+static void defer(machine *m, const exc_entry *e)
+{
+    if (m->deferred)
+        return; /* the first exception of the instruction wins */
+    *m->deferred_exc = *e;
+    m->deferred = true;
+    uc_context_save(m->uc, m->deferred_ctx);
+    uc_emu_stop(m->uc);
+}
+
+void exception_take_deferred(machine *m)
+{
+    m->deferred = false;
+    /* Undo whatever the rest of the translation block did after the
+     * instruction (registers and PSTATE: the block ends at the next ISB or
+     * branch, so in practice a few register moves). */
+    uc_context_restore(m->uc, m->deferred_ctx);
+    exception_take(m, m->deferred_exc);
+}
+
 void exception_take(machine *m, const exc_entry *e)
 {
+    if (m->in_insn_hook) {
+        defer(m, e);
+        return;
+    }
     uint8_t t = e->target_el;
     uint64_t old = machine_pstate(m);
     uint8_t from = (uint8_t)FIELD_GET(PSTATE_EL, old);
@@ -193,6 +217,20 @@ void exception_abort(machine *m, uint64_t pc)
     }
     bool same = e.target_el == from;
     e.ec = fetch ? (same ? EC_IABT_SAME : EC_IABT_LOWER) : (same ? EC_DABT_SAME : EC_DABT_LOWER);
+    exception_take(m, &e);
+}
+
+void exception_data_abort(machine *m, uint64_t pc, uint64_t far, const mmu_fault *f,
+                          uint8_t target_el, bool cm)
+{
+    m->stats.faults[f->type]++;
+    exc_entry e = {.kind = EXC_KIND_DATA_ABORT, .target_el = target_el, .return_addr = pc,
+                   .has_far = true, .far = far, .iss = mmu_dabt_iss(f, cm)};
+    e.ec = target_el == machine_el(m) ? EC_DABT_SAME : EC_DABT_LOWER;
+    if (f->stage == 2 && f->ipa_valid) {
+        e.has_hpfar = true;
+        e.hpfar = mmu_hpfar(f->ipa);
+    }
     exception_take(m, &e);
 }
 

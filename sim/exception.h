@@ -83,8 +83,12 @@ typedef struct exc_entry {
 /* Takes e from the current PSTATE: writes ESR/ELR/SPSR (and FAR, HPFAR),
  * banks SP, sets PSTATE (ELxh, DAIF masked, PAN per SCTLR.SPAN), jumps to
  * the synchronous vector, logs it. Stops the run if the guest is stuck
- * (the same fault again with no progress). */
+ * (the same fault again with no progress). Called from an MRS/MSR/SYS hook
+ * (m->in_insn_hook), it saves the CPU state and stops Unicorn instead;
+ * the run loop then calls exception_take_deferred. */
 void exception_take(machine *m, const exc_entry *e);
+/* Restores the state saved by a deferred exception_take and takes it. */
+void exception_take_deferred(machine *m);
 
 /* The EL a synchronous exception other than an HVC, SMC or stage-2 fault
  * from `from_el` goes to: EL1, or EL2 from EL0 with HCR_EL2.TGE = 1, never
@@ -94,6 +98,11 @@ uint8_t exception_route(const machine *m, uint8_t from_el);
 /* Delivers m->abort (found by the fill hook) for the instruction at pc,
  * with the exact FAR decoded from that instruction. */
 void exception_abort(machine *m, uint64_t pc);
+/* A Data Abort for fault f raised by the instruction at pc (an AT whose
+ * walk faulted in a way that is not reported in PAR_EL1), to target_el,
+ * with FAR = far and ESR.CM = cm. */
+void exception_data_abort(machine *m, uint64_t pc, uint64_t far, const mmu_fault *f,
+                          uint8_t target_el, bool cm);
 /* SVC/HVC/SMC #imm16 executed at pc - 4 (Unicorn reports the next PC). */
 void exception_call(machine *m, machine_exc_kind kind, uint64_t next_pc, uint16_t imm16);
 /* BRK #imm16 at pc. */

@@ -287,6 +287,11 @@ int machine_init(machine *m, char *err, size_t errlen)
     mmu_cpu_set_reg(&m->cpu, MMU_SCTLR_EL2, RESET_SCTLR_EL2);
     if (mmu_tlb_init(&m->tlb, &default_tlb, err, errlen))
         return -1;
+    m->deferred_exc = calloc(1, sizeof *m->deferred_exc);
+    if (!m->deferred_exc) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
 
     if (fill_install(m, err, errlen) || sysreg_install(m, err, errlen))
         return -1;
@@ -300,16 +305,21 @@ int machine_init(machine *m, char *err, size_t errlen)
     e = uc_ctl_exits_enable(m->uc);
     if (e != UC_ERR_OK)
         return uc_fail(err, errlen, "cannot enable exits", e);
+    e = uc_context_alloc(m->uc, &m->deferred_ctx);
+    if (e != UC_ERR_OK)
+        return uc_fail(err, errlen, "cannot allocate a CPU context", e);
 
     /* EL3 absent, EL2 and EL1 AArch64: without this an ERET sets PSTATE.IL. */
     sysreg_write_cpu(m, SYSREG_SCR_EL3, SCR_NS | SCR_HCE | SCR_RW);
     sysreg_write_cpu(m, SYSREG_HCR_EL2, sysreg_hcr_for_cpu(0));
-    m->hooks_added = true;
     return machine_set_entry(m, MACHINE_VIRT_RAM_BASE, 2, false, 0, err, errlen);
 }
 
 void machine_destroy(machine *m)
 {
+    if (m->deferred_ctx)
+        uc_context_free(m->deferred_ctx);
+    free(m->deferred_exc);
     if (m->uc)
         uc_close(m->uc);
     if (m->cs)
@@ -398,7 +408,11 @@ machine_stop_reason machine_run(machine *m)
         if (m->stop.reason != MACHINE_RUNNING)
             break;
         uc_reg_read(m->uc, UC_ARM64_REG_PC, &pc);
-        if (e == UC_ERR_EXCEPTION && m->abort.pending) {
+        if (m->deferred) {
+            /* The instruction that raised it did not complete. */
+            uncount(m, m->deferred_exc->return_addr);
+            exception_take_deferred(m);
+        } else if (e == UC_ERR_EXCEPTION && m->abort.pending) {
             /* The fill hook refused a translation: Unicorn stopped with
              * the PC at the faulting instruction. */
             uncount(m, pc);

@@ -102,6 +102,8 @@ typedef struct machine_abort {
     uint8_t el;              /* EL of the access */
 } machine_abort;
 
+struct exc_entry; /* exception.h */
+
 typedef struct machine {
     uc_engine *uc;
     physmem mem;
@@ -129,7 +131,15 @@ typedef struct machine {
     uint64_t stuck_sig[4];   /* the last exception: EL, ESR, FAR, ELR */
     uint64_t stuck_icount;
     unsigned stuck_repeats;
-    bool hooks_added;
+    /* An exception raised by an MRS/MSR/SYS hook. Unicorn cannot leave a
+     * translation block from such a hook (a PC written there only takes
+     * effect at the end of the block), so the hook saves the CPU state as
+     * it was at the instruction and stops; the run loop restores that state
+     * and takes the exception (see exception_take). */
+    bool in_insn_hook;
+    bool deferred;
+    struct exc_entry *deferred_exc;
+    uc_context *deferred_ctx;
 } machine;
 
 /* Opens Unicorn (UC_CPU_ARM64_MAX, virtual TLB), installs the hooks and

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "at.h"
 #include "exception.h"
 #include "tlb.h"
 #include "tlbi.h"
@@ -148,10 +149,8 @@ static void log_register_write(machine *m, uint64_t pc, mmu_reg reg, uint64_t ol
     walklog_register_write(m->log, &w, mmu_reg_name(reg), old, value);
 }
 
-static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg rt, const uc_arm64_cp_reg *cp, void *ctx)
+static uint32_t hook_mrs_body(machine *m, uc_arm64_reg rt, const uc_arm64_cp_reg *cp)
 {
-    (void)uc;
-    machine *m = ctx;
     const shadow_reg *s = find_shadow(cp);
     if (!s)
         return 0; /* Unicorn's own register */
@@ -170,10 +169,8 @@ static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg rt, const uc_arm64_cp_reg *
     return skip(m, pc);
 }
 
-static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg rt, const uc_arm64_cp_reg *cp, void *ctx)
+static uint32_t hook_msr_body(machine *m, uc_arm64_reg rt, const uc_arm64_cp_reg *cp)
 {
-    (void)uc;
-    machine *m = ctx;
     const shadow_reg *s = find_shadow(cp);
     if (!s)
         return 0;
@@ -262,17 +259,74 @@ static uint32_t do_tlbi(machine *m, const mmu_tlbi_op *op, bool nxs, uc_arm64_re
     return skip(m, pc);
 }
 
-static uint32_t hook_sys(uc_engine *uc, uc_arm64_reg rt, const uc_arm64_cp_reg *cp, void *ctx)
+static void log_at_walk(machine *m, uint64_t pc, const mmu_walk *walk)
 {
-    (void)uc;
-    machine *m = ctx;
+    if (!m->log || !walklog_wants(m->log, WALKLOG_WALKS))
+        return;
+    char text[96];
+    walklog_where w = machine_where(m, pc, text, sizeof text);
+    walklog_walk(m->log, &w, "at", walk);
+}
+
+/* AT: mmu/at.h does the walk and builds PAR_EL1, or says which Data Abort
+ * the AT takes instead (DDI0487 C5.5, ASL AArch64.AT). */
+static uint32_t do_at(machine *m, const mmu_at_op *op, const uc_arm64_cp_reg *cp)
+{
+    uint64_t pc = current_pc(m);
+    uint64_t ps = machine_pstate(m);
+    uint8_t el = (uint8_t)FIELD_GET(PSTATE_EL, ps);
+    if (el < op->min_el)
+        return undefined(m, pc);
+    /* AT S1E1RP/WP honour PSTATE.PAN (FEAT_PAN2): with PAN clear they
+     * behave as S1E1R/W. */
+    if (op->pan && !(ps & PSTATE_PAN))
+        op = mmu_at_op_by_name(op->write ? "S1E1W" : "S1E1R");
+    mmu_at_result res;
+    mmu_at_status st = mmu_at_execute(&m->cpu, op, cp->val, el, &res);
+    m->stats.ats++;
+    log_at_walk(m, pc, &res.walk);
+    switch (st) {
+    case MMU_AT_PAR:
+        uc_reg_write(m->uc, UC_ARM64_REG_PAR_EL1, &res.par);
+        return skip(m, pc);
+    case MMU_AT_EXCEPTION:
+        /* ESR.CM = 1: the abort comes from a cache maintenance or address
+         * translation instruction (ISS encoding for a Data Abort, CM). */
+        exception_data_abort(m, pc, cp->val, &res.walk.fault, res.exception_el, true);
+        return 1;
+    default:
+        return undefined(m, pc);
+    }
+}
+
+static uint32_t hook_sys_body(machine *m, uc_arm64_reg rt, const uc_arm64_cp_reg *cp)
+{
     bool nxs = false;
     const mmu_tlbi_op *op = mmu_tlbi_op_by_encoding(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2,
                                                     &nxs);
     if (op)
         return do_tlbi(m, op, nxs, rt, cp);
+    const mmu_at_op *at = mmu_at_op_by_encoding(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
+    if (at)
+        return do_at(m, at, cp);
     return 0; /* DC, IC and the rest run in Unicorn */
 }
+
+/* The hooks proper: exceptions they raise are deferred (exception_take). */
+#define INSN_HOOK(name)                                                                   \
+    static uint32_t name(uc_engine *uc, uc_arm64_reg rt, const uc_arm64_cp_reg *cp,       \
+                         void *ctx)                                                       \
+    {                                                                                     \
+        (void)uc;                                                                         \
+        machine *m = ctx;                                                                 \
+        m->in_insn_hook = true;                                                           \
+        uint32_t skip_it = name##_body(m, rt, cp);                                        \
+        m->in_insn_hook = false;                                                          \
+        return skip_it;                                                                   \
+    }
+INSN_HOOK(hook_mrs)
+INSN_HOOK(hook_msr)
+INSN_HOOK(hook_sys)
 
 int sysreg_install(machine *m, char *err, size_t errlen)
 {
