@@ -627,6 +627,37 @@ static bool region_contains(const scenario *s, uint64_t base, uint64_t size)
     return false;
 }
 
+/* table_memory: {"base", "size"}, or the name of a memory region (all of it). */
+static int parse_table_memory(jv_ctx *c, const scenario *s, const cJSON *x, const char *path,
+                              scn_page_table *pt)
+{
+    if (cJSON_IsString(x)) {
+        for (size_t i = 0; i < s->n_regions; i++) {
+            if (s->regions[i].name && !strcmp(s->regions[i].name, x->valuestring)) {
+                pt->mem_base = s->regions[i].base;
+                pt->mem_size = s->regions[i].size;
+                return 0;
+            }
+        }
+        return jv_fail(c, path, "no memory region named \"%s\"", x->valuestring);
+    }
+    static const char *const mem_keys[] = {"base", "size", NULL};
+    if (!cJSON_IsObject(x))
+        return jv_fail(c, path, "expected {\"base\", \"size\"} or the name of a memory region");
+    if (jv_object(c, x, path, mem_keys))
+        return -1;
+    const cJSON *mb = cJSON_GetObjectItemCaseSensitive(x, "base");
+    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(x, "size");
+    if (!mb || !ms)
+        return jv_fail(c, path, "needs \"base\" and \"size\"");
+    char sub[JV_PATH_MAX];
+    jv_path_key(sub, path, "base");
+    if (jv_u64(c, mb, sub, &pt->mem_base))
+        return -1;
+    jv_path_key(sub, path, "size");
+    return jv_u64(c, ms, sub, &pt->mem_size);
+}
+
 static int parse_page_table(jv_ctx *c, scenario *s, const cJSON *v, const char *path, scn_page_table *pt)
 {
     static const char *const keys[] = {"name", "stage", "granule", "ds", "lpa", "ia_bits",
@@ -686,21 +717,9 @@ static int parse_page_table(jv_ctx *c, scenario *s, const cJSON *v, const char *
         return jv_fail(c, path, "a stage-2 table needs \"start_level\" (as VTCR_EL2.SL0/SL2 select)");
     }
 
-    static const char *const mem_keys[] = {"base", "size", NULL};
     jv_path_key(sub, path, "table_memory");
     x = cJSON_GetObjectItemCaseSensitive(v, "table_memory");
-    if (jv_object(c, x, sub, mem_keys))
-        return -1;
-    const cJSON *mb = cJSON_GetObjectItemCaseSensitive(x, "base");
-    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(x, "size");
-    if (!mb || !ms)
-        return jv_fail(c, sub, "needs \"base\" and \"size\"");
-    char msub[JV_PATH_MAX];
-    jv_path_key(msub, sub, "base");
-    if (jv_u64(c, mb, msub, &pt->mem_base))
-        return -1;
-    jv_path_key(msub, sub, "size");
-    if (jv_u64(c, ms, msub, &pt->mem_size))
+    if (parse_table_memory(c, s, x, sub, pt))
         return -1;
     if (!pt->mem_size || !region_contains(s, pt->mem_base, pt->mem_size))
         return jv_fail(c, sub, "must be a non-empty range inside one memory region");

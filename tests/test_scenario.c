@@ -13,7 +13,7 @@ static const char valid[] =
     "  \"name\": \"t\", \"description\": \"a test\",\n"
     "  \"cpu\": {\"preset\": \"lpa\", \"fields\": {\"ID_AA64MMFR0_EL1.TGran4\": 1, \"ID_AA64ISAR0_EL1.TLB\": \"0x1\"}},\n"
     "  \"memory\": [{\"base\": \"0x4000_0000\", \"size\": \"128M\", \"name\": \"ram\"},\n"
-    "             {\"base\": \"0x000f000000000000\", \"size\": 65536}],\n"
+    "             {\"base\": \"0x000f000000000000\", \"size\": 65536, \"name\": \"high\"}],\n"
     "  \"images\": [{\"file\": \"guests/a.elf\"}, {\"file\": \"/abs/b.bin\", \"format\": \"raw\", \"load\": \"0x40080000\"}],\n"
     "  \"entry\": {\"el\": 1, \"sp_el0\": true, \"pc\": \"0x40080000\", \"sp\": \"0x40100000\", \"regs\": {\"x0\": 5, \"x30\": \"0xffffffffffffffff\"}},\n"
     "  \"tlb\": {\"mode\": \"sized\", \"entries\": 64, \"ways\": 4, \"policy\": \"fifo\", \"walk_entries\": 32},\n"
@@ -24,7 +24,7 @@ static const char valid[] =
     "     \"mappings\": [{\"ia\": 0, \"oa\": \"0x40000000\", \"size\": \"2M\", \"attr_index\": 1, \"ap\": \"ro-el0\", \"ng\": true, \"pxn\": true},\n"
     "                  {\"ia\": \"0x200000\", \"oa\": \"0x000f000000000000\", \"size\": \"64K\", \"af\": false, \"contiguous\": true, \"pages_only\": true}]},\n"
     "    {\"stage\": 2, \"granule\": \"64K\", \"lpa\": true, \"ia_bits\": 52, \"start_level\": 1,\n"
-    "     \"table_memory\": {\"base\": \"0x40500000\", \"size\": \"1M\"}, \"root\": \"VTTBR_EL2\",\n"
+    "     \"table_memory\": \"high\", \"root\": \"VTTBR_EL2\",\n"
     "     \"mappings\": [{\"ia\": 0, \"oa\": 0, \"size\": \"0x10000\", \"memattr\": 5, \"s2ap\": \"ro\", \"xn\": 3, \"sh\": 2}]}\n"
     "  ],\n"
     "  \"log\": {\"file\": \"walks.jsonl\", \"format\": \"text\", \"registers\": false},\n"
@@ -53,7 +53,7 @@ static void test_valid(void)
     CHECK_EQ(s.regions[0].size, 128u << 20);
     CHECK_STR(s.regions[0].name, "ram");
     CHECK_EQ(s.regions[1].base, UINT64_C(0x000f000000000000));
-    CHECK(s.regions[1].name == NULL);
+    CHECK_STR(s.regions[1].name, "high");
     CHECK_EQ(s.n_images, 2);
     CHECK_STR(s.images[0].path, "dir/guests/a.elf");
     CHECK_EQ(s.images[0].format, SCN_IMAGE_ELF);
@@ -106,6 +106,8 @@ static void test_valid(void)
     CHECK(t->fmt.lpa);
     CHECK_EQ(t->fmt.start_level, 1);
     CHECK_EQ(t->root_reg, MMU_VTTBR_EL2);
+    CHECK_EQ(t->mem_base, UINT64_C(0x000f000000000000)); /* the region named "high" */
+    CHECK_EQ(t->mem_size, 65536);
     /* Stage-2 leaf: MemAttr[5:2] = 5, S2AP[7:6] = 0b01 (read), SH = 2,
      * AF, XN[54:53] = 3. */
     CHECK_EQ(t->mappings[0].attrs, (5u << 2) | (1u << 6) | (2u << 8) | (1u << 10) | (UINT64_C(3) << 53));
@@ -220,6 +222,9 @@ static const struct {
      "\"table_memory\": {\"base\": \"0x40000000\", \"size\": \"64K\"}, \"mappings\": "
      "[{\"ia\": 0, \"size\": 4096}]}]}",
      "c/x.json: page_tables[0].mappings[0]: needs \"oa\""},
+    {"{\"page_tables\": [{\"stage\": 1, \"granule\": \"4K\", \"ia_bits\": 48, \"root\": \"TTBR0_EL1\", "
+     "\"table_memory\": \"tables\"}]}",
+     "c/x.json: page_tables[0].table_memory: no memory region named \"tables\""},
     {"{\"expect\": {\"walks\": {\"min\": 5, \"max\": 2}}}", "c/x.json: expect.walks: min is above max"},
     {"{\"expect\": {\"exit_code\": \"zero\"}}",
      "c/x.json: expect.exit_code: expected an integer in [0, 255], found \"zero\""},
