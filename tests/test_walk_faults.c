@@ -27,10 +27,13 @@ static const wc_chain c4ds_lo = {-1, 5, {0xf, 0x24, 0xd1, 0xb3, 0x189}, LO5, WC_
 static const wc_chain c16 = {0, 4, {1, 0x123, 0x22b, 0x1e2}, LO5, WC_FMT_48, 0x1234564000ull, WC_AF};
 /* 16K DS=1 52-bit, VA52: 0x1e, 0x123, 0x22b, 0x1e2. */
 static const wc_chain c16ds = {0, 4, {0x1e, 0x123, 0x22b, 0x1e2}, HI5, WC_FMT_DS, 0x000edcba98764000ull, WC_AF};
+/* TTBR1 4K 48-bit, VA 0xffff_8000_4020_1abc: 0x100, 1, then a 2MB block at
+ * L2 index 1 to 0x1_0000_0000. */
+static const wc_chain c4t1 = {0, 3, {0x100, 1, 1}, LO5, WC_FMT_48, 0x100000000ull, WC_AF};
 /* 64K 48-bit, VA48: L1 = 4, L2 = 0x11a2, L3 = 0x1678. */
 static const wc_chain c64 = {1, 3, {0x4, 0x11a2, 0x1678}, LO5, WC_FMT_LPA, 0x765430000ull, WC_AF};
 
-enum { CPU_MAX, CPU_V82 };
+enum { CPU_MAX, CPU_V82, CPU_NO16LPA2 };
 
 typedef struct fault_case {
     const char *name;
@@ -56,6 +59,7 @@ typedef struct fault_case {
 #define AF MMU_FAULT_ACCESS_FLAG
 #define EXT MMU_FAULT_EXTERNAL_WALK
 #define OK MMU_FAULT_NONE
+#define PERM MMU_FAULT_PERMISSION
 /* TTBR1 range (T1SZ=16, TG1=4K) added to a TTBR0 TCR. */
 #define T1RANGE (FIELD_PREP_CONST(TCR_T1SZ, 16) | FIELD_PREP_CONST(TCR_TG1, 2))
 #define TTBR52_HI0 (((HI(0) >> 48) & 0xf) << 2) /* HI(0) in the 52-bit BADDR form: 0x3c */
@@ -70,8 +74,13 @@ static void run_case(const fault_case *c)
     mmu_cpu cpu;
     if (c->cpu == CPU_MAX)
         wc_cpu_max(&cpu, &m);
-    else
+    else if (c->cpu == CPU_V82)
         wc_cpu(&cpu, &m, WC_MMFR0_V82, WC_MMFR1_V82, 0);
+    else /* max, but TGran16 = 1 (16K without 52-bit) and TGran16_2 = 2 */
+        wc_cpu(&cpu, &m,
+               (WC_MMFR0_MAX & ~(MMFR0_TGRAN16 | MMFR0_TGRAN16_2)) | FIELD_PREP(MMFR0_TGRAN16, 1) |
+                   FIELD_PREP(MMFR0_TGRAN16_2, 2),
+               WC_MMFR1_MAX, WC_MMFR2_MAX);
     wc_chain_write(&m, c->chain, c->bad_level, c->bad, NULL);
     mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, c->tcr);
     mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, c->ttbr0);
@@ -129,6 +138,18 @@ static void test_stage1_faults(void)
         {"AF=0 L2 block", CPU_MAX, &c4ds, T4(12, 6, 1), TTBR52_HI0, 0, VA52, 1, 2,
          wc_leaf(0x000c000000200000ull, WC_FMT_DS, 2, 0), AF, 2, 0x0a, 4, 0},
         {"AF=0 L3 page", CPU_MAX, &c4ds, T4(12, 6, 1), TTBR52_HI0, 0, VA52, 1, 3,
+         wc_leaf(0x000edcba98765000ull, WC_FMT_DS, 3, 0), AF, 3, 0x0b, 5, 0},
+
+        /* ---- Permission at block levels (EL0 read of AP=00), L0 with DS ---- */
+        {"permission L1 block, EL0 read of AP=00", CPU_MAX, &c4ds, T4(12, 6, 1), TTBR52_HI0, 0, VA52, 0, 1,
+         wc_leaf(0x000b000040000000ull, WC_FMT_DS, 1, WC_AF), PERM, 1, 0x0d, 3, 0},
+        {"permission L2 block, EL0 read of AP=00", CPU_MAX, &c4ds, T4(12, 6, 1), TTBR52_HI0, 0, VA52, 0, 2,
+         wc_leaf(0x000c000000200000ull, WC_FMT_DS, 2, WC_AF), PERM, 2, 0x0e, 4, 0},
+        {"permission L0 block, EL0 read of AP=00", CPU_MAX, &c4ds, T4(12, 6, 1), TTBR52_HI0, 0, VA52, 0, 0,
+         wc_leaf(0x000a800000000000ull, WC_FMT_DS, 0, WC_AF), PERM, 0, 0x0c, 2, 0},
+        /* Access flag before permission (ASL: AF in S1Walk, permissions
+         * after it in S1Translate). */
+        {"AF=0 and no EL0 access: access flag first", CPU_MAX, &c4ds, T4(12, 6, 1), TTBR52_HI0, 0, VA52, 0, 3,
          wc_leaf(0x000edcba98765000ull, WC_FMT_DS, 3, 0), AF, 3, 0x0b, 5, 0},
 
         /* ---- External abort: the next table is where no memory is ---- */
@@ -202,6 +223,16 @@ static void test_stage1_faults(void)
          0xffff800040201abcull, 1, NONE, 0, TR, 0, 0x04, 1, 0},
         {"TTBR1 VA not all-ones above T1SZ", CPU_MAX, &c4, wc_tcr1(MMU_GRANULE_4K, 16, 5, 0), 0, LO(0),
          0xfffe800040201abcull, 1, NONE, 0, TR, 0, 0x04, 0, 0},
+        /* TBI1: a tagged TTBR1 address (bit 55 = 1 selects TTBR1, bits
+         * [55:48] all ones); the walk reads TTBR1's L0 entry 0x100. */
+        {"TTBR1 tagged VA with TBI1", CPU_MAX, &c4t1, wc_tcr1(MMU_GRANULE_4K, 16, 5, 0) | TCR_TBI1, 0, LO(0),
+         0x12ff800040201abcull, 1, NONE, 0, OK, 0, 0, 3, 0x100001abcull},
+        {"TTBR1 tagged VA without TBI1", CPU_MAX, &c4t1, wc_tcr1(MMU_GRANULE_4K, 16, 5, 0), 0, LO(0),
+         0x12ff800040201abcull, 1, NONE, 0, TR, 0, 0x04, 0, 0},
+        {"16K DS=1 without 16K LPA2: DS RES0, T0SZ=12 too small", CPU_NO16LPA2, &c16ds, T16(12, 6, 1), TTBR52_HI0, 0,
+         VA52, 1, NONE, 0, TR, 0, 0x04, 0, 0},
+        {"16K DS=1 with 16K LPA2", CPU_MAX, &c16ds, T16(12, 6, 1), TTBR52_HI0, 0, VA52, 1, NONE, 0, OK, 0, 0, 4,
+         0x000edcba98765abcull},
         {"EPD0", CPU_MAX, &c4, T4(16, 5, 0) | TCR_EPD0, LO(0), 0, VA48, 1, NONE, 0, TR, 0, 0x04, 0, 0},
         {"E0PD0 at EL0", CPU_MAX, &c4, T4(16, 5, 0) | TCR_E0PD0, LO(0), 0, VA48, 0, NONE, 0, TR, 0, 0x04, 0, 0},
         {"E0PD0 at EL1", CPU_MAX, &c4, T4(16, 5, 0) | TCR_E0PD0, LO(0), 0, VA48, 1, NONE, 0, OK, 0, 0, 4, 0x876543abcull},

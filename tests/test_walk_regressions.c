@@ -6,6 +6,7 @@
 #include "check.h"
 #include "memory.h"
 #include "walk_fuzz.h"
+#include "walkcase.h"
 
 /* 4K, 48-bit, stage 1 of EL1&0 at 0x4000_0000.. with HA=1. The L2 table
  * descriptor sets APTable[1] (bit 62: no writes below); the L3 page has
@@ -71,4 +72,43 @@ static void fuzz_inputs_replayed(void)
     }
 }
 
-TEST_MAIN(TEST(af_update_keeps_aptable_read_only), TEST(fuzz_inputs_replayed))
+/* With TCR.DS=1 the TTBR holds BADDR[51:48] in bits [5:2] whatever
+ * IPS says (ASL AArch64.S1TTBaseAddress: "walkparams.ds == '1'" selects
+ * tablebase<51:6> = ttbr<5:2>:ttbr<47:6>; AArch64.S2TTBaseAddress the
+ * same for VTCR.DS). With IPS=48 and TTBR[5:2] != 0 the base is above PS:
+ * Address size fault, level 0, before any read (ASL AArch64.S1Walk checks
+ * OAOutOfRange on the first descriptor address). */
+/* Fixed in e7f86d6 (regime: the 52-bit base form follows DS). */
+static void ds_ttbr_high_bits_with_ips48(void)
+{
+    testmem m;
+    testmem_init(&m);
+    testmem_add(&m, 0, 0x100000);
+    testmem_add(&m, WC_LOW, 0x100000);
+    mmu_cpu cpu;
+    wc_cpu_max(&cpu, &m);
+    /* TTBR0 = 0x3c: BADDR[51:48] = 0xf -> table at 0x000f_0000_0000_0000. */
+    mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 12, 5, true));
+    mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, 0x3c);
+    mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M);
+    mmu_walk w;
+    CHECK(!wc_walk(&cpu, 0x000f123456789abcull, MMU_ACC_READ, 1, &w));
+    CHECK_EQ(w.fault.type, MMU_FAULT_ADDRESS_SIZE);
+    CHECK_EQ(w.fault.level, 0);
+    CHECK_EQ(w.n_reads, 0);
+
+    /* Stage 2: VTCR.DS=1, PS=48, VTTBR[5:2] = 1 -> base 2^48 + 0x4000_0000. */
+    mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, 0);
+    mmu_cpu_set_reg(&cpu, MMU_VTCR_EL2, wc_vtcr(MMU_GRANULE_4K, 16, 2, false, 5, true));
+    mmu_cpu_set_reg(&cpu, MMU_VTTBR_EL2, WC_LOW | (1u << 2));
+    mmu_cpu_set_reg(&cpu, MMU_HCR_EL2, HCR_VM);
+    CHECK(!wc_walk(&cpu, 0x1000, MMU_ACC_READ, 1, &w));
+    CHECK_EQ(w.fault.type, MMU_FAULT_ADDRESS_SIZE);
+    CHECK_EQ(w.fault.stage, 2);
+    CHECK_EQ(w.fault.level, 0);
+    CHECK_EQ(w.n_reads, 0);
+    testmem_free(&m);
+}
+
+TEST_MAIN(TEST(af_update_keeps_aptable_read_only), TEST(fuzz_inputs_replayed),
+          TEST(ds_ttbr_high_bits_with_ips48))
