@@ -25,6 +25,7 @@ typedef struct run_opts {
     bool has_max_insns;
     uint64_t max_insns;
     const char *log;
+    const char *log_text;
     bool has_log_format;
     walklog_format log_format;
     const char *cpu;
@@ -44,6 +45,8 @@ static void usage(FILE *f)
             "  --max-insns N        stop after N instructions (default %" PRIu64 ")\n"
             "  --log FILE           write the walk log to FILE ('-': standard error)\n"
             "  --log-format FMT     jsonl (default) or text\n"
+            "  --log-text FILE      also write a human-readable log to FILE ('-':\n"
+            "                       standard error), beside --log\n"
             "  --cpu PRESET         CPU preset instead of the scenario's (default max)\n"
             "  --quiet              no end-of-run summary\n"
             "\n"
@@ -82,12 +85,12 @@ static int parse_args(int argc, char **argv, run_opts *o)
             }
             o->has_max_insns = true;
             i++;
-        } else if (!strcmp(a, "--log") || !strcmp(a, "--cpu")) {
+        } else if (!strcmp(a, "--log") || !strcmp(a, "--log-text") || !strcmp(a, "--cpu")) {
             if (!val) {
                 fprintf(stderr, "mmusim run: %s needs a value\n", a);
                 return -1;
             }
-            *(a[2] == 'l' ? &o->log : &o->cpu) = val;
+            *(!strcmp(a, "--log") ? &o->log : !strcmp(a, "--cpu") ? &o->cpu : &o->log_text) = val;
             i++;
         } else if (!strcmp(a, "--log-format")) {
             if (!val || (strcmp(val, "jsonl") && strcmp(val, "text"))) {
@@ -124,22 +127,37 @@ static bool is_json(const char *path)
     return n >= 5 && !strcmp(path + n - 5, ".json");
 }
 
-static int tlb_config(const scn_tlb *t, mmu_tlb_config *c)
+/* The walk logs of a run: --log (or the scenario's) and --log-text. */
+typedef struct run_logs {
+    walklog *logs[2];
+    int n;
+} run_logs;
+
+static int open_log(machine *m, run_logs *rl, const char *path, walklog_format fmt,
+                    unsigned kinds, char *err, size_t errlen)
 {
-    memset(c, 0, sizeof *c);
-    c->mode = t->mode == SCN_TLB_NONE        ? MMU_TLB_NONE
-              : t->mode == SCN_TLB_UNBOUNDED ? MMU_TLB_UNBOUNDED
-                                             : MMU_TLB_BOUNDED;
-    c->entries = t->entries ? t->entries : 1024;
-    c->ways = t->ways ? t->ways : (t->entries ? t->entries : 4);
-    c->policy = t->policy == SCN_TLB_FIFO     ? MMU_TLB_FIFO
-                : t->policy == SCN_TLB_RANDOM ? MMU_TLB_RANDOM
-                                              : MMU_TLB_LRU;
-    return 0;
+    walklog *l;
+    if (walklog_open(&l, path, fmt, err, errlen))
+        return -1;
+    rl->logs[rl->n++] = l;
+    walklog_select(l, kinds);
+    return machine_attach_walklog(m, l, err, errlen);
+}
+
+/* Closes every log; 0, or -1 with the first failure's message. */
+static int close_logs(run_logs *rl, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (int i = 0; i < rl->n; i++)
+        if (walklog_close(rl->logs[i], err, errlen) && !rc)
+            rc = -1;
+    rl->n = 0;
+    return rc;
 }
 
 /* Builds the machine the scenario describes. 0, or -1 with a message. */
-static int setup(machine *m, const scenario *s, const run_opts *o, char *err, size_t errlen)
+static int setup(machine *m, run_logs *rl, const scenario *s, const run_opts *o, char *err,
+                 size_t errlen)
 {
     if (machine_init(m, err, errlen))
         return -1;
@@ -185,7 +203,7 @@ static int setup(machine *m, const scenario *s, const run_opts *o, char *err, si
     }
     if (s->tlb.set) {
         mmu_tlb_config c;
-        tlb_config(&s->tlb, &c);
+        scenario_tlb_config(s, &c);
         mmu_tlb_free(&m->tlb);
         if (mmu_tlb_init(&m->tlb, &c, err, errlen))
             return -1;
@@ -199,12 +217,12 @@ static int setup(machine *m, const scenario *s, const run_opts *o, char *err, si
     m->max_insns = o->has_max_insns ? o->max_insns : s->max_insns;
     m->capture = true;
     const char *log = o->log ? o->log : s->log.file;
-    if (log) {
-        walklog_format fmt = o->has_log_format ? o->log_format : s->log.format;
-        if (walklog_open(&m->log, log, fmt, err, errlen))
-            return -1;
-        walklog_select(m->log, s->log.kinds ? s->log.kinds : WALKLOG_ALL);
-    }
+    unsigned kinds = s->log.kinds ? s->log.kinds : WALKLOG_ALL;
+    if (log && open_log(m, rl, log, o->has_log_format ? o->log_format : s->log.format, kinds, err,
+                        errlen))
+        return -1;
+    if (o->log_text && open_log(m, rl, o->log_text, WALKLOG_TEXT, kinds, err, errlen))
+        return -1;
     return 0;
 }
 
@@ -239,8 +257,11 @@ int cmd_run(int argc, char **argv)
         return RUN_EXIT_USAGE;
     }
     machine *m = calloc(1, sizeof *m);
-    if (!m || setup(m, &s, &o, err, sizeof err)) {
+    run_logs logs = {0};
+    bool log_failed = false;
+    if (!m || setup(m, &logs, &s, &o, err, sizeof err)) {
         fprintf(stderr, "mmusim run: %s\n", m ? err : "out of memory");
+        close_logs(&logs, err, sizeof err);
         if (m)
             machine_destroy(m);
         free(m);
@@ -249,16 +270,18 @@ int cmd_run(int argc, char **argv)
     }
 
     machine_run(m);
+    /* The logs first: a text log on standard error ends before the summary. */
+    if (close_logs(&logs, err, sizeof err)) {
+        fprintf(stderr, "mmusim run: walk log: %s\n", err);
+        log_failed = true;
+    }
     if (m->stop.reason != MACHINE_EXITED || !o.quiet)
         fprintf(stderr, "mmusim: %s\n", m->stop.message);
     if (!o.quiet)
         machine_write_summary(m, stderr);
     rc = exit_status(m);
-    if (m->log && walklog_close(m->log, err, sizeof err)) {
-        fprintf(stderr, "mmusim run: walk log: %s\n", err);
-        rc = rc ? rc : RUN_EXIT_FAILED;
-    }
-    m->log = NULL;
+    if (log_failed && !rc)
+        rc = RUN_EXIT_FAILED;
     if (is_json(o.file)) {
         const machine_stats *st = &m->stats;
         uint64_t faults = 0, exceptions = 0;

@@ -135,29 +135,15 @@ void exception_take(machine *m, const exc_entry *e)
                             .elr = elr, .spsr = old, .hpfar = e->has_hpfar ? e->hpfar : 0,
                             .vector = vector, .icount = m->stats.insns};
 
-    if (m->log && walklog_wants(m->log, WALKLOG_EXCEPTIONS)) {
-        char text[96];
-        walklog_where w = machine_where(m, e->return_addr, text, sizeof text);
-        w.el = from;
-        walklog_exception x = {.kind = machine_exc_kind_name(e->kind), .from_el = from,
-                               .to_el = t, .esr = esr, .elr = elr, .spsr = old,
-                               .has_far = e->has_far, .far = e->far,
-                               .has_hpfar = e->has_hpfar, .hpfar = e->hpfar, .vector = vector};
-        walklog_exception_taken(m->log, &w, &x);
+    if (machine_wants(m, MEV_EXCEPTION)) {
+        machine_event ev = {.kind = MEV_EXCEPTION, .icount = m->stats.insns,
+                            .pc = e->return_addr, .el = from};
+        ev.u.exception = (walklog_exception){
+            .kind = machine_exc_kind_name(e->kind), .from_el = from, .to_el = t, .esr = esr,
+            .elr = elr, .spsr = old, .has_far = e->has_far, .far = e->far,
+            .has_hpfar = e->has_hpfar, .hpfar = e->hpfar, .vector = vector};
+        machine_emit(m, &ev);
     }
-}
-
-static uint64_t read_x(void *ctx, unsigned n, bool is_sp)
-{
-    machine *m = ctx;
-    uint64_t v = 0;
-    if (n == 31) {
-        if (is_sp)
-            uc_reg_read(m->uc, UC_ARM64_REG_SP, &v);
-        return v;
-    }
-    uc_reg_read(m->uc, n <= 28 ? UC_ARM64_REG_X0 + (int)n : UC_ARM64_REG_X29 + (int)(n - 29), &v);
-    return v;
 }
 
 /* FAR for a data abort: the address of the first byte the faulting access
@@ -169,7 +155,7 @@ static uint64_t data_far(machine *m, uint64_t pc, ldst_info *li)
     uint64_t page = m->abort.page_va;
     uint32_t insn;
     memset(li, 0, sizeof *li);
-    if (!machine_read_va(m, pc, &insn, sizeof insn, MMU_ACC_FETCH) || !ldst_decode(insn, pc, read_x, m, li))
+    if (!machine_read_va(m, pc, &insn, sizeof insn, MMU_ACC_FETCH) || !ldst_decode(insn, pc, machine_read_x, m, li))
         return page;
     uint64_t sub = page & ~UINT64_C(0x3FF);
     if ((li->addr & ~UINT64_C(0x3FF)) == sub)

@@ -24,25 +24,12 @@ static mmu_access_kind access_kind(uc_mem_type type)
     }
 }
 
-static uint64_t read_x(void *ctx, unsigned n, bool is_sp)
-{
-    machine *m = ctx;
-    uint64_t v = 0;
-    if (n == 31) {
-        if (is_sp)
-            uc_reg_read(m->uc, UC_ARM64_REG_SP, &v);
-        return v;
-    }
-    uc_reg_read(m->uc, n <= 28 ? UC_ARM64_REG_X0 + (int)n : UC_ARM64_REG_X29 + (int)(n - 29), &v);
-    return v;
-}
-
-/* The instruction behind a fill. Inside the hook Unicorn's PC is the start
+/* Inside the hook Unicorn's PC is the start
  * of the translation block, but the general-purpose registers are current;
  * a fetch fill is for the block's start or, when the block crosses a page,
  * for the first instruction of the new page, and a data fill belongs to
  * the load/store of the block whose address falls in the sub-page. */
-static uint64_t fill_pc(machine *m, uint64_t va, mmu_access_kind kind)
+uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind)
 {
     uint64_t pc = 0;
     uc_reg_read(m->uc, UC_ARM64_REG_PC, &pc);
@@ -55,22 +42,13 @@ static uint64_t fill_pc(machine *m, uint64_t va, mmu_access_kind kind)
     for (uint32_t i = 0; i < size / 4; i++) {
         ldst_info li;
         uint64_t at = m->block_pc + 4 * i;
-        if (!ldst_decode(insns[i], at, read_x, m, &li))
+        if (!ldst_decode(insns[i], at, machine_read_x, m, &li))
             continue;
         bool dir = kind == MMU_ACC_WRITE ? li.write : li.read;
         if (dir && li.addr < va + UC_SUBPAGE && li.addr + li.bytes > va)
             return at;
     }
     return m->block_pc;
-}
-
-static void log_walk(machine *m, uint64_t va, mmu_access_kind kind, const mmu_walk *walk)
-{
-    if (!m->log || !walklog_wants(m->log, WALKLOG_WALKS))
-        return;
-    char text[96];
-    walklog_where w = machine_where(m, fill_pc(m, va, kind), text, sizeof text);
-    walklog_walk(m->log, &w, "access", walk);
 }
 
 /* Write permission is granted to a fill only when a write would not need
@@ -98,9 +76,13 @@ static bool fill_hook(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry
     bool ok = mmu_tlb_translate(&m->cpu, &m->tlb, &acc, &walk, &walked);
     /* A translation with both stages off reads no descriptor: not a walk
      * (unless it faults, e.g. a PA beyond PARange). */
-    if (walked && (walk.n_reads || !ok)) {
-        m->stats.walks++;
-        log_walk(m, va, acc.kind, &walk);
+    bool is_walk = walked && (walk.n_reads || !ok);
+    m->stats.walks += is_walk;
+    if (machine_wants(m, MEV_ACCESS)) {
+        machine_event ev = {.kind = MEV_ACCESS, .icount = m->stats.insns, .el = acc.el,
+                            .u.access = {.acc = &acc, .walk = &walk, .walked = walked,
+                                         .is_walk = is_walk, .ok = ok}};
+        machine_emit(m, &ev);
     }
     /* The TLB model dropped an entry: Unicorn must forget it too, or later
      * accesses would use a translation our TLB no longer holds. */

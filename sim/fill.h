@@ -4,8 +4,8 @@
  * translation returns the PA and the permissions this context has; a fault
  * (or a PA with nothing behind it) is recorded in m->abort and the hook
  * returns false, which stops Unicorn at the faulting instruction; the run
- * loop then delivers the abort (exception_abort). Walks are logged with the
- * instruction that caused them. */
+ * loop then delivers the abort (exception_abort). Each access is an
+ * MEV_ACCESS event. */
 #ifndef MMUSIM_FILL_H
 #define MMUSIM_FILL_H
 
@@ -15,5 +15,9 @@
 
 /* Installs the hook. 0, or -1 with a message. */
 int fill_install(machine *m, char *err, size_t errlen);
+/* The instruction behind a fill of va for an access of this kind, found
+ * by decoding the current translation block (inside the hook Unicorn's PC
+ * is the block's start). */
+uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind);
 
 #endif

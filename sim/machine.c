@@ -109,10 +109,11 @@ static void uart_to_guest_output(void *ctx, const char *bytes, size_t len)
     machine_guest_output(ctx, bytes, len);
 }
 
-bool machine_read_va(machine *m, uint64_t va, void *buf, size_t len, mmu_access_kind kind)
+/* machine_read_va for an access from `el`. */
+static bool read_va_at(machine *m, uint8_t el, uint64_t va, void *buf, size_t len,
+                       mmu_access_kind kind)
 {
     uint8_t *dst = buf;
-    uint8_t el = machine_el(m);
     while (len) {
         mmu_access acc = {.va = va, .kind = kind, .el = el, .no_update = true};
         mmu_walk walk;
@@ -130,12 +131,40 @@ bool machine_read_va(machine *m, uint64_t va, void *buf, size_t len, mmu_access_
     return true;
 }
 
-walklog_where machine_where(machine *m, uint64_t pc, char *insn_buf, size_t insn_len)
+/* Unicorn's enum for Xn, n in 0..30 (X29 and X30 are not after X28). */
+static uc_arm64_reg x_reg(unsigned n)
 {
-    walklog_where w = {.icount = m->stats.insns, .pc = pc, .el = machine_el(m)};
+    return n <= 28 ? UC_ARM64_REG_X0 + (int)n : UC_ARM64_REG_X29 + (int)(n - 29);
+}
+
+uint64_t machine_read_x(void *ctx, unsigned n, bool is_sp)
+{
+    machine *m = ctx;
+    uint64_t v = 0;
+    if (n == 31) {
+        if (is_sp)
+            uc_reg_read(m->uc, UC_ARM64_REG_SP, &v);
+        return v;
+    }
+    uc_reg_read(m->uc, x_reg(n), &v);
+    return v;
+}
+
+bool machine_read_va(machine *m, uint64_t va, void *buf, size_t len, mmu_access_kind kind)
+{
+    return read_va_at(m, machine_el(m), va, buf, len, kind);
+}
+
+walklog_where machine_event_where(machine *m, const machine_event *ev, char *insn_buf,
+                                  size_t insn_len)
+{
+    uint64_t pc = ev->pc;
+    if (ev->kind == MEV_ACCESS)
+        pc = fill_access_pc(m, ev->u.access.acc->va, ev->u.access.acc->kind);
+    walklog_where w = {.icount = ev->icount, .pc = pc, .el = ev->el};
     uint8_t bytes[4];
     cs_insn *insn;
-    if (insn_len && machine_read_va(m, pc, bytes, sizeof bytes, MMU_ACC_FETCH) &&
+    if (insn_len && read_va_at(m, ev->el, pc, bytes, sizeof bytes, MMU_ACC_FETCH) &&
         cs_disasm(m->cs, bytes, sizeof bytes, pc, 1, &insn) == 1) {
         snprintf(insn_buf, insn_len, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "",
                  insn->op_str);
@@ -144,6 +173,26 @@ walklog_where machine_where(machine *m, uint64_t pc, char *insn_buf, size_t insn
     }
     return w;
 }
+
+int machine_attach_sink(machine *m, unsigned kinds, machine_sink_fn fn, void *ctx, char *err,
+                        size_t errlen)
+{
+    if (m->n_sinks == MACHINE_MAX_SINKS) {
+        snprintf(err, errlen, "at most %d event sinks (logs, recorders) per run", MACHINE_MAX_SINKS);
+        return -1;
+    }
+    m->sinks[m->n_sinks++] = (machine_sink){.kinds = kinds, .fn = fn, .ctx = ctx};
+    m->sink_kinds |= kinds;
+    return 0;
+}
+
+void machine_emit(machine *m, const machine_event *ev)
+{
+    for (unsigned i = 0; i < m->n_sinks; i++)
+        if (m->sinks[i].kinds & ev->kind)
+            m->sinks[i].fn(m->sinks[i].ctx, m, ev);
+}
+
 
 /* ---- Instruction counting ---------------------------------------------- */
 
@@ -391,8 +440,7 @@ int machine_set_x(machine *m, unsigned n, uint64_t value, char *err, size_t errl
         snprintf(err, errlen, "register x%u does not exist (x0..x30)", n);
         return -1;
     }
-    uc_arm64_reg r = n <= 28 ? UC_ARM64_REG_X0 + (int)n : UC_ARM64_REG_X29 + (int)(n - 29);
-    uc_reg_write(m->uc, r, &value);
+    uc_reg_write(m->uc, x_reg(n), &value);
     return 0;
 }
 
@@ -422,8 +470,6 @@ machine_stop_reason machine_run(machine *m)
                          pc, uc_strerror(e));
         }
     }
-    if (m->log)
-        walklog_flush(m->log);
     return m->stop.reason;
 }
 

@@ -18,6 +18,7 @@
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
+#include "events.h"
 #include "mmu.h"
 #include "physmem.h"
 #include "tlb.h"
@@ -112,7 +113,9 @@ typedef struct machine {
     mmu_tlb tlb;
     csh cs;                  /* Capstone, for instruction text in the log */
 
-    walklog *log;            /* NULL: no walk log */
+    machine_sink sinks[MACHINE_MAX_SINKS]; /* who receives the run's events */
+    unsigned n_sinks;
+    unsigned sink_kinds;     /* MEV_* kinds some sink wants */
     FILE *out;               /* guest output (UART + semihosting): stdout */
     FILE *guest_err;         /* semihosting writes to handle 2: stderr */
     bool capture;            /* also keep the guest output in captured */
@@ -169,6 +172,14 @@ int machine_set_entry(machine *m, uint64_t pc, uint8_t el, bool sp_el0, uint64_t
 /* Sets X0..X30. */
 int machine_set_x(machine *m, unsigned n, uint64_t value, char *err, size_t errlen);
 
+/* Attaches a sink for the MEV_* kinds in `kinds` (events.h). 0, or -1
+ * with a message when MACHINE_MAX_SINKS are attached already. */
+int machine_attach_sink(machine *m, unsigned kinds, machine_sink_fn fn, void *ctx, char *err,
+                        size_t errlen);
+/* Attaches a walk log: walks (guest accesses and AT), TLBIs, exceptions and
+ * register writes, as the log's record selection says. */
+int machine_attach_walklog(machine *m, walklog *log, char *err, size_t errlen);
+
 /* Runs until the guest exits, the budget runs out, the guest is stuck or
  * the emulator fails. Returns m->stop.reason. */
 machine_stop_reason machine_run(machine *m);
@@ -182,6 +193,8 @@ void machine_write_summary(const machine *m, FILE *f);
 /* Current PSTATE in SPSR format (EL in [3:2], SPSel in [0]). */
 uint64_t machine_pstate(machine *m);
 uint8_t machine_el(machine *m);
+/* Xn (n = 31: SP when is_sp, else XZR), for ldst_decode. ctx: the machine. */
+uint64_t machine_read_x(void *ctx, unsigned n, bool is_sp);
 /* Appends guest output (UART, semihosting) to m->out and the capture. */
 void machine_guest_output(machine *m, const char *bytes, size_t len);
 /* Reads guest memory at a virtual address of the current regime, as an
@@ -192,8 +205,18 @@ bool machine_read_va(machine *m, uint64_t va, void *buf, size_t len, mmu_access_
 /* Stops the run with this reason and message. */
 void machine_halt(machine *m, machine_stop_reason reason, int exit_code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Where a log record happens: the current instruction. */
-walklog_where machine_where(machine *m, uint64_t pc, char *insn_buf, size_t insn_len);
+/* True when some sink wants events of one of these MEV_* kinds. */
+static inline bool machine_wants(const machine *m, unsigned kinds)
+{
+    return (m->sink_kinds & kinds) != 0;
+}
+/* Hands ev to every sink that wants its kind. */
+void machine_emit(machine *m, const machine_event *ev);
+/* Where an event happened, with the instruction text when insn_len > 0.
+ * For MEV_ACCESS the instruction is found here, not when the event is
+ * built (it means decoding the translation block). */
+walklog_where machine_event_where(machine *m, const machine_event *ev, char *insn_buf,
+                                  size_t insn_len);
 /* Drops every translation Unicorn has cached (after TLBI, register writes
  * and EL changes that alter what a fill would return). */
 void machine_flush_fills(machine *m);

@@ -218,18 +218,9 @@ static void log_tlbi(replay *rp, const trace_where *tw, const mmu_tlbi *t, long 
 {
     if (!logging(rp, WALKLOG_TLBIS))
         return;
-    char name[24];
+    char name[WALKLOG_TLBI_NAME_LEN];
     walklog_where w = where_of(rp, tw);
-    snprintf(name, sizeof name, "%s%s", t->op->name, t->nxs ? "nXS" : "");
-    mmu_tlbi_kind k = t->op->kind;
-    walklog_tlbi x = {.op = name,
-                      .has_operand = k == MMU_TLBI_ASID || k == MMU_TLBI_VA ||
-                                     k == MMU_TLBI_VAA || k == MMU_TLBI_IPAS2,
-                      .operand = t->xt, .has_asid = t->use_asid,
-                      .has_vmid = !t->any_vmid && t->regime == MMU_REGIME_EL10,
-                      .has_range = !t->all_addresses, .has_level = t->ttl_valid,
-                      .asid = t->asid, .vmid = t->vmid, .start = t->start, .end = t->last + 1,
-                      .level = t->ttl_level, .last_level = t->last_level, .removed = removed};
+    walklog_tlbi x = walklog_tlbi_of(t, removed, name);
     walklog_tlbi_op(rp->opts.log, &w, &x);
 }
 

@@ -140,13 +140,14 @@ static mmu_reg resolve(machine *m, const shadow_reg *s, uint8_t el)
     return s->reg;
 }
 
-static void log_register_write(machine *m, uint64_t pc, mmu_reg reg, uint64_t old, uint64_t value)
+static void emit_register_write(machine *m, uint64_t pc, mmu_reg reg, uint64_t old, uint64_t value)
 {
-    if (!m->log || !walklog_wants(m->log, WALKLOG_REGISTERS))
+    if (!machine_wants(m, MEV_SYSREG))
         return;
-    char text[96];
-    walklog_where w = machine_where(m, pc, text, sizeof text);
-    walklog_register_write(m->log, &w, mmu_reg_name(reg), old, value);
+    machine_event ev = {.kind = MEV_SYSREG, .icount = m->stats.insns, .pc = pc,
+                        .el = machine_el(m),
+                        .u.sysreg = {.reg = reg, .old_value = old, .new_value = value}};
+    machine_emit(m, &ev);
 }
 
 static uint32_t hook_mrs_body(machine *m, uc_arm64_reg rt, const uc_arm64_cp_reg *cp)
@@ -190,7 +191,7 @@ static uint32_t hook_msr_body(machine *m, uc_arm64_reg rt, const uc_arm64_cp_reg
         sysreg_write_cpu(m, SYSREG_HCR_EL2, sysreg_hcr_for_cpu(cp->val));
     /* Unicorn's cached fills were judged under the old value. */
     machine_flush_fills(m);
-    log_register_write(m, pc, reg, old, mmu_cpu_get_reg(&m->cpu, reg));
+    emit_register_write(m, pc, reg, old, mmu_cpu_get_reg(&m->cpu, reg));
     return skip(m, pc);
 }
 
@@ -209,24 +210,16 @@ static void count_tlbi(machine *m, const char *name)
     }
 }
 
-static void log_tlbi(machine *m, uint64_t pc, const mmu_tlbi *t, long removed)
+static void emit_tlbi(machine *m, uint64_t pc, const mmu_tlbi_op *op, bool nxs, uint64_t xt,
+                      const mmu_tlbi *t, long removed)
 {
-    if (!m->log || !walklog_wants(m->log, WALKLOG_TLBIS))
+    if (!machine_wants(m, MEV_TLBI))
         return;
-    char text[96];
-    walklog_where w = machine_where(m, pc, text, sizeof text);
-    char name[24];
-    snprintf(name, sizeof name, "%s%s", t->op->name, t->nxs ? "nXS" : "");
-    bool has_operand = t->op->kind == MMU_TLBI_ASID || t->op->kind == MMU_TLBI_VA ||
-                       t->op->kind == MMU_TLBI_VAA || t->op->kind == MMU_TLBI_IPAS2;
-    walklog_tlbi x = {.op = name, .has_operand = has_operand, .operand = t->xt,
-                      .has_asid = t->use_asid, .has_vmid = !t->any_vmid &&
-                                                           t->regime == MMU_REGIME_EL10,
-                      .has_range = !t->all_addresses, .has_level = t->ttl_valid,
-                      .asid = t->asid, .vmid = t->vmid, .start = t->start,
-                      .end = t->last + 1, .level = t->ttl_level,
-                      .last_level = t->last_level, .removed = removed};
-    walklog_tlbi_op(m->log, &w, &x);
+    machine_event ev = {.kind = MEV_TLBI, .icount = m->stats.insns, .pc = pc,
+                        .el = machine_el(m),
+                        .u.tlbi = {.op = op, .nxs = nxs, .xt = xt, .decoded = t,
+                                   .removed = removed}};
+    machine_emit(m, &ev);
 }
 
 /* TLBI: DDI0487 C5.5; undefined at EL0, EL2 operations undefined at EL1,
@@ -252,20 +245,25 @@ static uint32_t do_tlbi(machine *m, const mmu_tlbi_op *op, bool nxs, uc_arm64_re
         size_t row = (size_t)(op - mmu_tlbi_ops(&n_ops));
         uint64_t before = m->tlb.stats.removed[row];
         mmu_tlb_invalidate(&m->tlb, &t);
-        log_tlbi(m, pc, &t, (long)(m->tlb.stats.removed[row] - before));
+        emit_tlbi(m, pc, op, nxs, cp->val, &t, (long)(m->tlb.stats.removed[row] - before));
+    } else {
+        emit_tlbi(m, pc, op, nxs, cp->val, NULL, 0);
     }
     count_tlbi(m, op->name);
     machine_flush_fills(m);
     return skip(m, pc);
 }
 
-static void log_at_walk(machine *m, uint64_t pc, const mmu_walk *walk)
+static void emit_at(machine *m, uint64_t pc, const mmu_at_op *op, uint64_t operand,
+                    mmu_at_status st, const mmu_at_result *res)
 {
-    if (!m->log || !walklog_wants(m->log, WALKLOG_WALKS))
+    if (!machine_wants(m, MEV_AT))
         return;
-    char text[96];
-    walklog_where w = machine_where(m, pc, text, sizeof text);
-    walklog_walk(m->log, &w, "at", walk);
+    machine_event ev = {.kind = MEV_AT, .icount = m->stats.insns, .pc = pc,
+                        .el = machine_el(m),
+                        .u.at = {.op = op, .operand = operand, .walk = &res->walk, .status = st,
+                                 .par = res->par}};
+    machine_emit(m, &ev);
 }
 
 /* AT: mmu/at.h does the walk and builds PAR_EL1, or says which Data Abort
@@ -284,7 +282,7 @@ static uint32_t do_at(machine *m, const mmu_at_op *op, const uc_arm64_cp_reg *cp
     mmu_at_result res;
     mmu_at_status st = mmu_at_execute(&m->cpu, op, cp->val, el, &res);
     m->stats.ats++;
-    log_at_walk(m, pc, &res.walk);
+    emit_at(m, pc, op, cp->val, st, &res);
     switch (st) {
     case MMU_AT_PAR:
         uc_reg_write(m->uc, UC_ARM64_REG_PAR_EL1, &res.par);

@@ -215,18 +215,8 @@ void trace_synth_tlbi(trace_synth *s, const char *name, uint64_t xt)
     uint64_t before = s->tlb.stats.removed[row];
     mmu_tlb_invalidate(&s->tlb, &t);
     if (s->log) {
-        char opname[24];
-        snprintf(opname, sizeof opname, "%s%s", op->name, nxs ? "nXS" : "");
-        mmu_tlbi_kind k = op->kind;
-        walklog_tlbi x = {.op = opname,
-                          .has_operand = k == MMU_TLBI_ASID || k == MMU_TLBI_VA ||
-                                         k == MMU_TLBI_VAA || k == MMU_TLBI_IPAS2,
-                          .operand = xt, .has_asid = t.use_asid,
-                          .has_vmid = !t.any_vmid && t.regime == MMU_REGIME_EL10,
-                          .has_range = !t.all_addresses, .has_level = t.ttl_valid,
-                          .asid = t.asid, .vmid = t.vmid, .start = t.start, .end = t.last + 1,
-                          .level = t.ttl_level, .last_level = t.last_level,
-                          .removed = (long)(s->tlb.stats.removed[row] - before)};
+        char opname[WALKLOG_TLBI_NAME_LEN];
+        walklog_tlbi x = walklog_tlbi_of(&t, (long)(s->tlb.stats.removed[row] - before), opname);
         walklog_where w = log_where(s, 1, 0);
         walklog_tlbi_op(s->log, &w, &x);
     }

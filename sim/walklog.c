@@ -732,6 +732,20 @@ void walklog_walk(walklog *l, const walklog_where *w, const char *origin, const 
         text_walk(l, w, origin, walk);
 }
 
+walklog_tlbi walklog_tlbi_of(const mmu_tlbi *t, long removed, char name[WALKLOG_TLBI_NAME_LEN])
+{
+    snprintf(name, WALKLOG_TLBI_NAME_LEN, "%s%s", t->op->name, t->nxs ? "nXS" : "");
+    mmu_tlbi_kind k = t->op->kind;
+    return (walklog_tlbi){.op = name,
+                          .has_operand = k == MMU_TLBI_ASID || k == MMU_TLBI_VA ||
+                                         k == MMU_TLBI_VAA || k == MMU_TLBI_IPAS2,
+                          .operand = t->xt, .has_asid = t->use_asid,
+                          .has_vmid = !t->any_vmid && t->regime == MMU_REGIME_EL10,
+                          .has_range = !t->all_addresses, .has_level = t->ttl_valid,
+                          .asid = t->asid, .vmid = t->vmid, .start = t->start, .end = t->last + 1,
+                          .level = t->ttl_level, .last_level = t->last_level, .removed = removed};
+}
+
 void walklog_tlbi_op(walklog *l, const walklog_where *w, const walklog_tlbi *t)
 {
     if (!walklog_wants(l, WALKLOG_TLBIS))

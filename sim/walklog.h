@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "mmu.h"
+#include "tlbi.h"
 
 typedef enum walklog_format {
     WALKLOG_JSONL = 0,   /* JSON Lines, docs/walk-record.md */
@@ -50,6 +51,11 @@ typedef struct walklog_tlbi {
     bool last_level;      /* *L* forms: leaf entries only */
     long removed;         /* TLB entries the model dropped; -1 if not counted */
 } walklog_tlbi;
+
+/* The walk-log view of a decoded TLBI that removed `removed` entries; the
+ * operation's name (with "nXS") is written to name[24], which op points to. */
+#define WALKLOG_TLBI_NAME_LEN 24
+walklog_tlbi walklog_tlbi_of(const mmu_tlbi *t, long removed, char name[WALKLOG_TLBI_NAME_LEN]);
 
 /* An exception taken (or returned from, kind "eret"). */
 typedef struct walklog_exception {

@@ -1,0 +1,78 @@
+/* Machine events: what happens during a run that someone may want to keep —
+ * each access the engine translates, AT, MSR to a translation register,
+ * TLBI, exception entry. The machine builds each event once, where it
+ * happens, and hands it to every attached sink (the walk log, the access
+ * trace recorder, the Tarmac writer...). A sink says which kinds it wants;
+ * the machine skips the work for kinds nobody wants.
+ *
+ * The event is valid only during the call: sinks copy what they keep. */
+#ifndef MMUSIM_EVENTS_H
+#define MMUSIM_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "at.h"
+#include "mmu.h"
+#include "tlbi.h"
+#include "walklog.h"
+
+struct machine;
+
+typedef enum machine_event_kind {
+    MEV_ACCESS = 1u << 0,    /* the fill hook asked the engine (TLB hit or walk) */
+    MEV_AT = 1u << 1,        /* an AT instruction's walk */
+    MEV_SYSREG = 1u << 2,    /* an MSR to a translation register */
+    MEV_TLBI = 1u << 3,      /* a TLBI the machine executed */
+    MEV_EXCEPTION = 1u << 4, /* an exception taken */
+} machine_event_kind;
+
+typedef struct machine_event {
+    machine_event_kind kind;
+    uint64_t icount;         /* instructions retired before this one */
+    uint64_t pc;             /* the instruction; MEV_ACCESS: see machine_event_where */
+    uint8_t el;              /* the EL it ran at */
+    union {
+        struct {
+            const mmu_access *acc;
+            const mmu_walk *walk;  /* complete when walked or faulted */
+            bool walked;           /* the TLB model missed and walked */
+            bool is_walk;          /* a walk as the run counts them: it read a
+                                      descriptor or faulted */
+            bool ok;               /* translated (false: the access faults) */
+        } access;
+        struct {
+            const mmu_at_op *op;
+            uint64_t operand;      /* Xt: the address */
+            const mmu_walk *walk;
+            mmu_at_status status;
+            uint64_t par;          /* MMU_AT_PAR: the value written */
+        } at;
+        struct {
+            mmu_reg reg;
+            uint64_t old_value, new_value;
+        } sysreg;
+        struct {
+            const mmu_tlbi_op *op;
+            bool nxs;
+            uint64_t xt;
+            const mmu_tlbi *decoded; /* NULL when the operand is not valid for
+                                        this CPU (nothing invalidated) */
+            long removed;            /* TLB entries it removed */
+        } tlbi;
+        walklog_exception exception;
+    } u;
+} machine_event;
+
+/* Receives the events of the kinds it was attached for. */
+typedef void (*machine_sink_fn)(void *ctx, struct machine *m, const machine_event *ev);
+
+typedef struct machine_sink {
+    unsigned kinds;          /* MEV_* mask */
+    machine_sink_fn fn;
+    void *ctx;
+} machine_sink;
+
+#define MACHINE_MAX_SINKS 4
+
+#endif
