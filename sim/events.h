@@ -3,7 +3,9 @@
  * TLBI, exception entry. The machine builds each event once, where it
  * happens, and hands it to every attached sink (the walk log, the access
  * trace recorder, the Tarmac writer...). A sink says which kinds it wants;
- * the machine skips the work for kinds nobody wants.
+ * the machine skips the work for kinds nobody wants; MEV_INSN and MEV_MEM
+ * cost a Unicorn hook per instruction or access, installed only when a sink
+ * asks for them.
  *
  * The event is valid only during the call: sinks copy what they keep. */
 #ifndef MMUSIM_EVENTS_H
@@ -25,6 +27,8 @@ typedef enum machine_event_kind {
     MEV_SYSREG = 1u << 2,    /* an MSR to a translation register */
     MEV_TLBI = 1u << 3,      /* a TLBI the machine executed */
     MEV_EXCEPTION = 1u << 4, /* an exception taken */
+    MEV_INSN = 1u << 5,      /* each instruction, as it is about to execute */
+    MEV_MEM = 1u << 6,       /* each data load (after it) and store (before it) */
 } machine_event_kind;
 
 typedef struct machine_event {
@@ -61,6 +65,20 @@ typedef struct machine_event {
             long removed;            /* TLB entries it removed */
         } tlbi;
         walklog_exception exception;
+        struct {
+            bool pa_known;         /* false: no fill for the PC's page is known */
+            uint64_t pa;
+            uint32_t word;         /* the instruction (0 when !pa_known) */
+        } insn;
+        struct {
+            uint64_t pa;           /* exact: Unicorn reports it */
+            bool va_known;         /* false: the VA could not be worked out */
+            uint64_t va;           /* from the instruction and the fills */
+            uint8_t size;          /* 1, 2, 4 or 8 bytes (wider accesses come
+                                      as several events) */
+            bool write;
+            uint64_t value;        /* loaded or stored, little-endian */
+        } mem;
     } u;
 } machine_event;
 

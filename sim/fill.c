@@ -7,9 +7,6 @@
 #include "exception.h"
 #include "ldst.h"
 
-/* Unicorn's page on AArch64 (TARGET_PAGE_BITS = 10): the hook is called
- * once per 1 KiB sub-page, access kind and QEMU mmu_idx. */
-#define UC_SUBPAGE UINT64_C(0x400)
 #define MAX_BLOCK_BYTES 4096
 
 static mmu_access_kind access_kind(uc_mem_type type)
@@ -34,7 +31,7 @@ uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind)
     uint64_t pc = 0;
     uc_reg_read(m->uc, UC_ARM64_REG_PC, &pc);
     if (kind == MMU_ACC_FETCH)
-        return (pc & ~(UC_SUBPAGE - 1)) == va ? pc : va;
+        return (pc & ~(FILL_SUBPAGE - 1)) == va ? pc : va;
     uint32_t insns[MAX_BLOCK_BYTES / 4];
     uint32_t size = m->block_size < MAX_BLOCK_BYTES ? m->block_size : MAX_BLOCK_BYTES;
     if (!size || !machine_read_va(m, m->block_pc, insns, size, MMU_ACC_FETCH))
@@ -45,7 +42,7 @@ uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind)
         if (!ldst_decode(insns[i], at, machine_read_x, m, &li))
             continue;
         bool dir = kind == MMU_ACC_WRITE ? li.write : li.read;
-        if (dir && li.addr < va + UC_SUBPAGE && li.addr + li.bytes > va)
+        if (dir && li.addr < va + FILL_SUBPAGE && li.addr + li.bytes > va)
             return at;
     }
     return m->block_pc;
@@ -99,6 +96,8 @@ static bool fill_hook(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry
                                    .pa = r->pa, .el = acc.el};
         return false;
     }
+    if (machine_wants(m, MEV_INSN | MEV_MEM))
+        fill_map_put(&m->fills, mmu_regime_for_el(&m->cpu, acc.el), va, r->pa);
     out->paddr = r->pa;
     out->perms = (r->r ? UC_PROT_READ : 0) | (r->w && (acc.kind == MMU_ACC_WRITE || !clean_dbm(r))
                                                   ? UC_PROT_WRITE

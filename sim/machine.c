@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_hooks.h"
 #include "cpu_preset.h"
 #include "exception.h"
 #include "fill.h"
@@ -79,6 +80,7 @@ void machine_halt(machine *m, machine_stop_reason reason, int exit_code, const c
 void machine_flush_fills(machine *m)
 {
     uc_ctl_flush_tlb(m->uc);
+    fill_map_clear(&m->fills);
 }
 
 void machine_guest_output(machine *m, const char *bytes, size_t len)
@@ -181,6 +183,8 @@ int machine_attach_sink(machine *m, unsigned kinds, machine_sink_fn fn, void *ct
         snprintf(err, errlen, "at most %d event sinks (logs, recorders) per run", MACHINE_MAX_SINKS);
         return -1;
     }
+    if (access_hooks_install(m, kinds, err, errlen))
+        return -1;
     m->sinks[m->n_sinks++] = (machine_sink){.kinds = kinds, .fn = fn, .ctx = ctx};
     m->sink_kinds |= kinds;
     return 0;
@@ -311,6 +315,7 @@ static int uc_fail(char *err, size_t errlen, const char *what, uc_err e)
 int machine_init(machine *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
+    fill_map_init(&m->fills);
     m->out = stdout;
     m->guest_err = stderr;
     uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &m->uc);
@@ -374,6 +379,7 @@ void machine_destroy(machine *m)
     if (m->cs)
         cs_close(&m->cs);
     physmem_free(&m->mem);
+    fill_map_free(&m->fills);
     mmu_tlb_free(&m->tlb);
     free(m->captured);
     memset(m, 0, sizeof *m);

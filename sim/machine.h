@@ -19,6 +19,7 @@
 #include <unicorn/unicorn.h>
 
 #include "events.h"
+#include "fill_map.h"
 #include "mmu.h"
 #include "physmem.h"
 #include "tlb.h"
@@ -116,6 +117,8 @@ typedef struct machine {
     machine_sink sinks[MACHINE_MAX_SINKS]; /* who receives the run's events */
     unsigned n_sinks;
     unsigned sink_kinds;     /* MEV_* kinds some sink wants */
+    fill_map fills;          /* PAs Unicorn holds (kept when MEV_INSN/MEM are wanted) */
+    bool code_hook, mem_hook; /* installed for MEV_INSN, MEV_MEM */
     FILE *out;               /* guest output (UART + semihosting): stdout */
     FILE *guest_err;         /* semihosting writes to handle 2: stderr */
     bool capture;            /* also keep the guest output in captured */

@@ -40,6 +40,9 @@ static void walklog_event(void *ctx, machine *m, const machine_event *ev)
         w = machine_event_where(m, ev, text, sizeof text);
         walklog_exception_taken(l, &w, &ev->u.exception);
         break;
+    case MEV_INSN:
+    case MEV_MEM:
+        break; /* not attached for these */
     }
 }
 

@@ -14,6 +14,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "sysreg_hooks.h"
+#include "sysreg.h"
 
 static machine *new_machine(void)
 {
@@ -277,6 +278,90 @@ static void test_stage2_fault_to_el2(void)
     free_machine(m);
 }
 
+/* Events seen by a sink that asked for everything (MEV_INSN and MEV_MEM
+ * included): at EL2 with stage 1 on, VA 0x8000_0000 maps to PA 0x4020_0000,
+ * so the PAs reported are those of the translation, not the VAs. */
+typedef struct event_log {
+    unsigned insns, mems;
+    uint64_t insn_pc[8], insn_pa[8], insn_icount[8];
+    uint32_t insn_word[8];
+    machine_event mem[4];
+    unsigned sysregs;
+} event_log;
+
+static void record_event(void *ctx, machine *m, const machine_event *ev)
+{
+    (void)m;
+    event_log *l = ctx;
+    if (ev->kind == MEV_INSN && l->insns < 8) {
+        l->insn_pc[l->insns] = ev->pc;
+        l->insn_pa[l->insns] = ev->u.insn.pa_known ? ev->u.insn.pa : 0;
+        l->insn_word[l->insns] = ev->u.insn.word;
+        l->insn_icount[l->insns++] = ev->icount;
+    } else if (ev->kind == MEV_MEM && l->mems < 4) {
+        l->mem[l->mems++] = *ev;
+    }
+}
+
+static void test_insn_and_mem_events(void)
+{
+    machine *m = new_machine();
+    char err[256];
+    CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
+    bump b = {0x44000000, 0x44100000};
+    mmu_pt_alloc alloc = {&b, bump_alloc};
+    mmu_port port = physmem_port(&m->mem);
+    mmu_builder s1;
+    mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
+                         .start_level = MMU_NO_LEVEL};
+    CHECK_EQ(mmu_pt_init(&s1, &fmt, &port, &alloc, err, sizeof err), 0);
+    uint64_t attrs = DESC_AF | FIELD_PREP(DESC_SH, 3); /* AttrIndx 0, EL2 read/write */
+    CHECK_EQ(mmu_pt_map(&s1, 0x40000000, 0x40000000, 0x1000, attrs, 0, err, sizeof err), 0);
+    CHECK_EQ(mmu_pt_map(&s1, 0x80000000, 0x40200000, 0x1000, attrs, 0, err, sizeof err), 0);
+    /* An alias: the VA of an access to this PA is the one the instruction used. */
+    CHECK_EQ(mmu_pt_map(&s1, 0x80001000, 0x40200000, 0x1000, attrs, 0, err, sizeof err), 0);
+    mmu_cpu_set_reg(&m->cpu, MMU_MAIR_EL2, 0xff);
+    mmu_cpu_set_reg(&m->cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 32) | FIELD_PREP(TCR2_PS, 2));
+    mmu_cpu_set_reg(&m->cpu, MMU_TTBR0_EL2, mmu_pt_ttbr_baddr(&s1));
+    mmu_cpu_set_reg(&m->cpu, MMU_SCTLR_EL2, mmu_cpu_get_reg(&m->cpu, MMU_SCTLR_EL2) | SCTLR_M);
+    static const uint32_t code[] = {
+        0xd2b00001, /* mov x1, #0x80000000 */
+        0xd2824682, /* mov x2, #0x1234 */
+        0xf9000422, /* str x2, [x1, #8] */
+        0xf9400423, /* ldr x3, [x1, #8] */
+        0xf9480424, /* ldr x4, [x1, #0x1008] */
+        0x14000000, /* b . */
+    };
+    put_insns(m, 0x40000000, code, 6);
+    CHECK_EQ(machine_set_entry(m, 0x40000000, 2, false, 0, err, sizeof err), 0);
+    event_log l = {0};
+    CHECK_EQ(machine_attach_sink(m, MEV_INSN | MEV_MEM, record_event, &l, err, sizeof err), 0);
+    m->max_insns = 7;
+    CHECK_EQ(machine_run(m), MACHINE_MAX_INSNS);
+
+    CHECK(l.insns >= 6);
+    for (unsigned i = 0; i < 6; i++) {
+        check_context = "instruction events";
+        CHECK_EQ(l.insn_pc[i], 0x40000000 + 4 * i);
+        CHECK_EQ(l.insn_pa[i], 0x40000000 + 4 * i);
+        CHECK_EQ(l.insn_word[i], code[i]);
+        CHECK_EQ(l.insn_icount[i], i);
+    }
+    check_context = "memory events";
+    CHECK_EQ(l.mems, 3);
+    CHECK(l.mem[0].u.mem.write && !l.mem[1].u.mem.write && !l.mem[2].u.mem.write);
+    for (unsigned i = 0; i < 3; i++) {
+        CHECK_EQ(l.mem[i].u.mem.va, i < 2 ? 0x80000008 : 0x80001008);
+        CHECK(l.mem[i].u.mem.va_known);
+        CHECK_EQ(l.mem[i].u.mem.pa, 0x40200008);
+        CHECK_EQ(l.mem[i].u.mem.size, 8);
+        CHECK_EQ(l.mem[i].u.mem.value, 0x1234);
+        CHECK_EQ(l.mem[i].el, 2);
+    }
+    check_context = NULL;
+    free_machine(m);
+}
+
 /* HCR_EL2.TGE routes exceptions from EL0 to EL2 (DDI0487 D1.3.4). */
 static void test_routing(void)
 {
@@ -291,4 +376,5 @@ static void test_routing(void)
 }
 
 TEST_MAIN(TEST(test_physmem_errors), TEST(test_high_ram_runs), TEST(test_loader_checks),
-          TEST(test_ldst_decode), TEST(test_stage2_fault_to_el2), TEST(test_routing))
+          TEST(test_ldst_decode), TEST(test_stage2_fault_to_el2), TEST(test_routing),
+          TEST(test_insn_and_mem_events))
