@@ -10,7 +10,6 @@ typedef struct mmusim_command {
 } mmusim_command;
 
 /* One line per subcommand; each lives in sim/cmd_<name>.c. */
-int cmd_demo(int argc, char **argv);
 int cmd_tarmac_stats(int argc, char **argv);
 int cmd_tlbi(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

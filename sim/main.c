@@ -5,19 +5,18 @@
 #include "commands.h"
 
 static const mmusim_command commands[] = {
-    {"demo", "translate addresses through tables built in memory and print the walks", cmd_demo},
-    {"tarmac-stats", "count the records of a Tarmac trace by kind and show bad lines", cmd_tarmac_stats},
-    {"tlbi", "decode a TLBI operand, or encode a range as TLBI operations", cmd_tlbi},
+    {"run", "run an AArch64 guest (ELF or JSON scenario) with every translation from the engine", cmd_run},
     {"replay", "replay an access trace through the engine (another TLB or CPU: what-if)", cmd_replay},
     {"trace", "dump an access trace as JSON Lines, or count its records and bytes", cmd_trace},
-    {"run", "run an AArch64 guest (ELF or JSON scenario) with every translation from the engine", cmd_run},
+    {"tlbi", "decode a TLBI operand, or encode a range as TLBI operations", cmd_tlbi},
+    {"tarmac-stats", "count the records of a Tarmac trace by kind and show bad lines", cmd_tarmac_stats},
 };
 
 static void usage(FILE *to)
 {
     fprintf(to, "usage: mmusim COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(to, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(to, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(to, "\n'mmusim COMMAND --help' describes a command.\n");
 }
 
