@@ -203,10 +203,32 @@ void machine_emit(machine *m, const machine_event *ev)
 /* Called as each translation block starts: the whole block is counted
  * (A64 instructions are 4 bytes) and uncount() takes back what an
  * exception in the middle of it skipped. */
+/* Unicorn executes ERET itself, without a hook, and ends the translation
+ * block with it: an ERET shows as a block starting at another EL than the
+ * last block ran at (exceptions mmusim takes update el_seen themselves).
+ * An ERET back to the same EL is not seen this way. Checked only when a
+ * sink wants exceptions (it costs a PSTATE read per block). */
+static void notice_eret(machine *m, uint64_t pc)
+{
+    uint64_t ps = machine_pstate(m);
+    uint8_t el = (uint8_t)FIELD_GET(PSTATE_EL, ps);
+    if (el == m->el_seen)
+        return;
+    /* The ERET was the last instruction of the previous block. */
+    machine_event ev = {.kind = MEV_EXCEPTION, .icount = m->stats.insns - 1,
+                        .pc = m->block_pc + m->block_size - 4, .el = m->el_seen};
+    ev.u.exception = (walklog_exception){.kind = "eret", .from_el = m->el_seen, .to_el = el,
+                                         .elr = pc, .spsr = ps, .vector = pc};
+    m->el_seen = el;
+    machine_emit(m, &ev);
+}
+
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ctx)
 {
     (void)uc;
     machine *m = ctx;
+    if (machine_wants(m, MEV_EXCEPTION) && m->block_size)
+        notice_eret(m, address);
     if (m->max_insns && m->stats.insns >= m->max_insns) {
         m->block_size = 0;
         machine_halt(m, MACHINE_MAX_INSNS, 0,
@@ -437,6 +459,7 @@ int machine_set_entry(machine *m, uint64_t pc, uint8_t el, bool sp_el0, uint64_t
                      sysreg_hcr_for_cpu(mmu_cpu_get_reg(&m->cpu, MMU_HCR_EL2)));
     uc_reg_write(m->uc, UC_ARM64_REG_PC, &pc);
     machine_flush_fills(m);
+    m->el_seen = el;
     return 0;
 }
 

@@ -59,7 +59,6 @@ typedef struct machine_stats {
     uint64_t tlb_hits, tlb_misses;
     uint64_t faults[MACHINE_FAULT_KINDS];
     uint64_t exceptions[EXC_KIND_COUNT];
-    uint64_t erets;          /* not seen by hooks: counted only when logged */
     uint64_t ats;
     uint64_t tlbis;
     struct {
@@ -137,6 +136,7 @@ typedef struct machine {
     uint64_t stuck_sig[4];   /* the last exception: EL, ESR, FAR, ELR */
     uint64_t stuck_icount;
     unsigned stuck_repeats;
+    uint8_t el_seen;         /* EL of the last block or exception (ERET detection) */
     /* An exception raised by an MRS/MSR/SYS hook. Unicorn cannot leave a
      * translation block from such a hook (a PC written there only takes
      * effect at the end of the block), so the hook saves the CPU state as
