@@ -6,6 +6,7 @@
 
 #include "exception.h"
 #include "ldst.h"
+#include "sysreg.h"
 
 #define MAX_BLOCK_BYTES 4096
 
@@ -21,31 +22,94 @@ static mmu_access_kind access_kind(uc_mem_type type)
     }
 }
 
-/* Inside the hook Unicorn's PC is the start
- * of the translation block, but the general-purpose registers are current;
- * a fetch fill is for the block's start or, when the block crosses a page,
- * for the first instruction of the new page, and a data fill belongs to
- * the load/store of the block whose address falls in the sub-page. */
+/* Copies the current translation block's instructions (at most n bytes)
+ * from the RAM its fetch fills point at; returns the bytes copied. */
+static uint32_t block_insns(machine *m, uint32_t *insns, uint32_t n)
+{
+    uint32_t size = m->block_size < n ? m->block_size : n;
+    mmu_regime regime = mmu_regime_for_el(&m->cpu, machine_el(m));
+    for (uint32_t done = 0; done < size;) {
+        uint64_t va = m->block_pc + done, pa;
+        uint32_t chunk = (uint32_t)(FILL_SUBPAGE - (va & (FILL_SUBPAGE - 1)));
+        if (chunk > size - done)
+            chunk = size - done;
+        /* The fill map forgets the block's own fetch fill when a fill in
+         * the middle of the block flushes Unicorn's cache: walk then. */
+        bool read = fill_map_get(&m->fills, regime, va, &pa)
+                        ? physmem_read(&m->mem, pa, (uint8_t *)insns + done, chunk)
+                        : machine_read_va(m, va, (uint8_t *)insns + done, chunk, MMU_ACC_FETCH);
+        if (!read)
+            return done;
+        done += chunk;
+    }
+    return size;
+}
+
+/* The load/store of the current block behind a data fill of va: the first
+ * one whose access overlaps the sub-page in that direction, searching from
+ * the instruction the last data fill of this block was found at (inside the
+ * hook Unicorn's PC is the block's start, but the general-purpose registers
+ * are current; fills come in execution order, so a later fill never belongs
+ * to an earlier instruction). */
+static bool data_insn(machine *m, uint64_t va, mmu_access_kind kind, uint64_t *pc, ldst_info *li)
+{
+    uint32_t insns[MAX_BLOCK_BYTES / 4];
+    uint32_t size = block_insns(m, insns, sizeof insns);
+    for (uint32_t i = m->fill_cursor; i < size / 4; i++) {
+        uint64_t at = m->block_pc + 4 * i;
+        if (!ldst_decode(insns[i], at, machine_read_x, m, li))
+            continue;
+        bool dir = kind == MMU_ACC_WRITE ? li->write : li->read;
+        if (dir && li->addr < va + FILL_SUBPAGE && li->addr + li->bytes > va) {
+            *pc = at;
+            m->fill_cursor = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A fetch fill is for the block's start or, when the block crosses a page,
+ * for the first instruction of the new page. */
 uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind)
 {
     uint64_t pc = 0;
     uc_reg_read(m->uc, UC_ARM64_REG_PC, &pc);
     if (kind == MMU_ACC_FETCH)
         return (pc & ~(FILL_SUBPAGE - 1)) == va ? pc : va;
+    ldst_info li;
+    return data_insn(m, va, kind, &pc, &li) ? pc : m->block_pc;
+}
+
+/* Unprivileged loads and stores (LDTR, STTR and the rest of the "load/store
+ * register (unprivileged)" class) at EL1, or at EL2 in the EL2&0 host
+ * (HCR_EL2.E2H = TGE = 1), are checked with EL0 permissions unless
+ * PSTATE.UAO is set (DDI0487 C6.2 LDTR, the AccType_UNPRIV choice; FEAT_NV's
+ * exception is not modelled). QEMU gives them the EL0 mmu_idx, but the fill
+ * hook is told neither the index nor the instruction: a data fill at such
+ * an EL finds its instruction (data_insn) when the block holds an
+ * unprivileged access. */
+#define LDST_UNPRIV_MASK UINT32_C(0x3F200C00)
+#define LDST_UNPRIV_BITS UINT32_C(0x38000800)
+
+static bool unpriv_applies(const machine *m, uint64_t pstate)
+{
+    uint8_t el = (uint8_t)FIELD_GET(PSTATE_EL, pstate);
+    uint64_t hcr = mmu_cpu_get_reg(&m->cpu, MMU_HCR_EL2);
+    bool host = (hcr & HCR_E2H) && (hcr & HCR_TGE);
+    return !(pstate & PSTATE_UAO) && (el == 1 || (el == 2 && host));
+}
+
+static bool unprivileged_access(machine *m, uint64_t va, mmu_access_kind kind)
+{
     uint32_t insns[MAX_BLOCK_BYTES / 4];
-    uint32_t size = m->block_size < MAX_BLOCK_BYTES ? m->block_size : MAX_BLOCK_BYTES;
-    if (!size || !machine_read_va(m, m->block_pc, insns, size, MMU_ACC_FETCH))
-        return m->block_pc;
-    for (uint32_t i = 0; i < size / 4; i++) {
-        ldst_info li;
-        uint64_t at = m->block_pc + 4 * i;
-        if (!ldst_decode(insns[i], at, machine_read_x, m, &li))
-            continue;
-        bool dir = kind == MMU_ACC_WRITE ? li.write : li.read;
-        if (dir && li.addr < va + FILL_SUBPAGE && li.addr + li.bytes > va)
-            return at;
-    }
-    return m->block_pc;
+    uint32_t size = block_insns(m, insns, sizeof insns);
+    bool any = false;
+    for (uint32_t i = 0; i < size / 4 && !any; i++)
+        any = (insns[i] & LDST_UNPRIV_MASK) == LDST_UNPRIV_BITS;
+    uint64_t pc;
+    ldst_info li;
+    return any && data_insn(m, va, kind, &pc, &li) && li.unpriv;
 }
 
 /* Write permission is granted to a fill only when a write would not need
@@ -65,6 +129,10 @@ static bool fill_hook(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry
     uint64_t ps = machine_pstate(m);
     mmu_access acc = {.va = va, .kind = access_kind(type), .el = (uint8_t)FIELD_GET(PSTATE_EL, ps)};
     acc.pan = (ps & PSTATE_PAN) && acc.kind != MMU_ACC_FETCH;
+    if (acc.kind != MMU_ACC_FETCH && unpriv_applies(m, ps) && unprivileged_access(m, va, acc.kind)) {
+        acc.unpriv = true;
+        acc.pan = false; /* PAN restricts privileged accesses only */
+    }
     mmu_walk walk;
     bool walked = false;
     uint64_t evictions = m->tlb.stats.evictions;
@@ -96,8 +164,7 @@ static bool fill_hook(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry
                                    .pa = r->pa, .el = acc.el};
         return false;
     }
-    if (machine_wants(m, MEV_INSN | MEV_MEM))
-        fill_map_put(&m->fills, mmu_regime_for_el(&m->cpu, acc.el), va, r->pa);
+    fill_map_put(&m->fills, mmu_regime_for_el(&m->cpu, acc.el), va, r->pa);
     out->paddr = r->pa;
     out->perms = (r->r ? UC_PROT_READ : 0) | (r->w && (acc.kind == MMU_ACC_WRITE || !clean_dbm(r))
                                                   ? UC_PROT_WRITE

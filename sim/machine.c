@@ -238,6 +238,7 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ctx
     }
     m->block_pc = address;
     m->block_size = size;
+    m->fill_cursor = 0;
     m->stats.insns += size / 4;
 }
 

@@ -133,6 +133,7 @@ typedef struct machine {
     machine_abort abort;
     uint64_t block_pc;       /* the block being executed and its size */
     uint32_t block_size;
+    uint32_t fill_cursor;    /* instruction of the block the last data fill was for */
     uint64_t stuck_sig[4];   /* the last exception: EL, ESR, FAR, ELR */
     uint64_t stuck_icount;
     unsigned stuck_repeats;

@@ -362,6 +362,72 @@ static void test_insn_and_mem_events(void)
     free_machine(m);
 }
 
+/* LDTR at EL1 is checked with EL0 permissions (DDI0487 C6.2 LDTR,
+ * AccType_UNPRIV), an LDR in the same block with EL1's: page A (VA
+ * 0x8000_0000) is EL1-only (AP = 00), page B (VA 0x8000_1000) EL0 and EL1
+ * read/write (AP = 01). "ldr x3, [A]" and "ldtr x4, [B]" load; "ldtr x5,
+ * [A]" takes a Permission fault at level 3 to EL1: EC 0x25 (same EL), IL,
+ * DFSC 0x0F, no instruction syndrome (ISV is given for stage-2 aborts
+ * only) -> ESR 0x9600000f, FAR = A. */
+static void test_ldtr_uses_el0_permissions(void)
+{
+    machine *m = new_machine();
+    char err[256];
+    CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
+    bump b = {0x44000000, 0x44100000};
+    mmu_pt_alloc alloc = {&b, bump_alloc};
+    mmu_port port = physmem_port(&m->mem);
+    mmu_builder s1;
+    mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
+                         .start_level = MMU_NO_LEVEL};
+    CHECK_EQ(mmu_pt_init(&s1, &fmt, &port, &alloc, err, sizeof err), 0);
+    uint64_t el1_only = DESC_AF | FIELD_PREP(DESC_SH, 3);
+    CHECK_EQ(mmu_pt_map(&s1, 0x40000000, 0x40000000, 0x2000, el1_only, 0, err, sizeof err), 0);
+    CHECK_EQ(mmu_pt_map(&s1, 0x80000000, 0x40200000, 0x1000, el1_only, 0, err, sizeof err), 0);
+    CHECK_EQ(mmu_pt_map(&s1, 0x80001000, 0x40201000, 0x1000, el1_only | DESC_AP_EL0 | DESC_UXN,
+                        0, err, sizeof err), 0);
+    uint64_t a = 0x11, bval = 0x22;
+    CHECK(physmem_write(&m->mem, 0x40200000, &a, 8));
+    CHECK(physmem_write(&m->mem, 0x40201000, &bval, 8));
+    mmu_cpu_set_reg(&m->cpu, MMU_MAIR_EL1, 0xff);
+    mmu_cpu_set_reg(&m->cpu, MMU_TCR_EL1, FIELD_PREP(TCR_T0SZ, 32) | TCR_EPD1);
+    mmu_cpu_set_reg(&m->cpu, MMU_TTBR0_EL1, mmu_pt_ttbr_baddr(&s1));
+    mmu_cpu_set_reg(&m->cpu, MMU_SCTLR_EL1, mmu_cpu_get_reg(&m->cpu, MMU_SCTLR_EL1) | SCTLR_M);
+    mmu_cpu_set_reg(&m->cpu, MMU_HCR_EL2, HCR_RW);
+    static const uint32_t code[] = {
+        0xd2b00001, /* mov x1, #0x80000000 */
+        0xd2b00002, /* mov x2, #0x80000000 */
+        0xf2820002, /* movk x2, #0x1000 */
+        0xf9400023, /* ldr x3, [x1] */
+        0xf8400844, /* ldtr x4, [x2] */
+        0xf8400825, /* ldtr x5, [x1] */
+        0x14000000, /* b . */
+    };
+    static const uint32_t spin = 0x14000000;
+    put_insns(m, 0x40000000, code, 7);
+    put_insns(m, 0x40001200, &spin, 1); /* VBAR_EL1 + 0x200: current EL, SP_ELx */
+    uint64_t vbar = 0x40001000;
+    uc_reg_write(m->uc, UC_ARM64_REG_VBAR_EL1, &vbar);
+    CHECK_EQ(machine_set_entry(m, 0x40000000, 1, false, 0, err, sizeof err), 0);
+    m->max_insns = 20;
+    CHECK_EQ(machine_run(m), MACHINE_MAX_INSNS);
+    uint64_t x3 = 0, x4 = 0, x5 = 0, esr = 0, far = 0, elr = 0;
+    uc_reg_read(m->uc, UC_ARM64_REG_X3, &x3);
+    uc_reg_read(m->uc, UC_ARM64_REG_X4, &x4);
+    uc_reg_read(m->uc, UC_ARM64_REG_X5, &x5);
+    uc_reg_read(m->uc, UC_ARM64_REG_ESR_EL1, &esr);
+    uc_reg_read(m->uc, UC_ARM64_REG_FAR_EL1, &far);
+    uc_reg_read(m->uc, UC_ARM64_REG_ELR_EL1, &elr);
+    CHECK_EQ(x3, 0x11);
+    CHECK_EQ(x4, 0x22);
+    CHECK_EQ(x5, 0);
+    CHECK_EQ(esr, 0x9600000f);
+    CHECK_EQ(far, 0x80000000);
+    CHECK_EQ(elr, 0x40000014);
+    CHECK_EQ(m->stats.faults[MMU_FAULT_PERMISSION], 1);
+    free_machine(m);
+}
+
 /* HCR_EL2.TGE routes exceptions from EL0 to EL2 (DDI0487 D1.3.4). */
 static void test_routing(void)
 {
@@ -377,4 +443,4 @@ static void test_routing(void)
 
 TEST_MAIN(TEST(test_physmem_errors), TEST(test_high_ram_runs), TEST(test_loader_checks),
           TEST(test_ldst_decode), TEST(test_stage2_fault_to_el2), TEST(test_routing),
-          TEST(test_insn_and_mem_events))
+          TEST(test_insn_and_mem_events), TEST(test_ldtr_uses_el0_permissions))
