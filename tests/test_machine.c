@@ -223,20 +223,31 @@ static bool bump_alloc(void *ctx, uint64_t size, uint64_t align, uint64_t *pa)
     return true;
 }
 
+/* A machine with QEMU virt's RAM and UART, and a page-table builder of
+ * format fmt whose tables go to [0x4400_0000, 0x4410_0000) (b holds the
+ * allocator's state and must live as long as the builder is used). */
+static machine *machine_with_tables(const mmu_pt_format *fmt, mmu_builder *pt, bump *b)
+{
+    machine *m = new_machine();
+    char err[256];
+    CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
+    *b = (bump){0x44000000, 0x44100000};
+    mmu_pt_alloc alloc = {b, bump_alloc};
+    mmu_port port = physmem_port(&m->mem);
+    CHECK_EQ(mmu_pt_init(pt, fmt, &port, &alloc, err, sizeof err), 0);
+    return m;
+}
+
 /* EL1 with stage 1 off and stage 2 on (4K, 32-bit IPA, start level 1):
  * "ldr w3, [x4, #8]" with x4 = 0x5000_0000, an IPA stage 2 does not map,
  * takes a stage-2 Translation fault at level 2 to EL2. */
 static void test_stage2_fault_to_el2(void)
 {
-    machine *m = new_machine();
     char err[256];
-    CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
-    bump b = {0x44000000, 0x44100000};
-    mmu_pt_alloc alloc = {&b, bump_alloc};
-    mmu_port port = physmem_port(&m->mem);
+    bump b;
     mmu_builder s2;
     mmu_pt_format fmt = {.stage = 2, .granule = MMU_GRANULE_4K, .ia_bits = 32, .start_level = 1};
-    CHECK_EQ(mmu_pt_init(&s2, &fmt, &port, &alloc, err, sizeof err), 0);
+    machine *m = machine_with_tables(&fmt, &s2, &b);
     uint64_t attrs = FIELD_PREP(DESC_S2_MEMATTR, 0xF) | DESC_S2AP_R | DESC_S2AP_W | DESC_AF |
                      FIELD_PREP(DESC_SH, 3);
     CHECK_EQ(mmu_pt_map(&s2, 0x40000000, 0x40000000, 0x200000, attrs, 0, err, sizeof err), 0);
@@ -305,16 +316,12 @@ static void record_event(void *ctx, machine *m, const machine_event *ev)
 
 static void test_insn_and_mem_events(void)
 {
-    machine *m = new_machine();
     char err[256];
-    CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
-    bump b = {0x44000000, 0x44100000};
-    mmu_pt_alloc alloc = {&b, bump_alloc};
-    mmu_port port = physmem_port(&m->mem);
+    bump b;
     mmu_builder s1;
     mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
                          .start_level = MMU_NO_LEVEL};
-    CHECK_EQ(mmu_pt_init(&s1, &fmt, &port, &alloc, err, sizeof err), 0);
+    machine *m = machine_with_tables(&fmt, &s1, &b);
     uint64_t attrs = DESC_AF | FIELD_PREP(DESC_SH, 3); /* AttrIndx 0, EL2 read/write */
     CHECK_EQ(mmu_pt_map(&s1, 0x40000000, 0x40000000, 0x1000, attrs, 0, err, sizeof err), 0);
     CHECK_EQ(mmu_pt_map(&s1, 0x80000000, 0x40200000, 0x1000, attrs, 0, err, sizeof err), 0);
@@ -371,16 +378,12 @@ static void test_insn_and_mem_events(void)
  * only) -> ESR 0x9600000f, FAR = A. */
 static void test_ldtr_uses_el0_permissions(void)
 {
-    machine *m = new_machine();
     char err[256];
-    CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
-    bump b = {0x44000000, 0x44100000};
-    mmu_pt_alloc alloc = {&b, bump_alloc};
-    mmu_port port = physmem_port(&m->mem);
+    bump b;
     mmu_builder s1;
     mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
                          .start_level = MMU_NO_LEVEL};
-    CHECK_EQ(mmu_pt_init(&s1, &fmt, &port, &alloc, err, sizeof err), 0);
+    machine *m = machine_with_tables(&fmt, &s1, &b);
     uint64_t el1_only = DESC_AF | FIELD_PREP(DESC_SH, 3);
     CHECK_EQ(mmu_pt_map(&s1, 0x40000000, 0x40000000, 0x2000, el1_only, 0, err, sizeof err), 0);
     CHECK_EQ(mmu_pt_map(&s1, 0x80000000, 0x40200000, 0x1000, el1_only, 0, err, sizeof err), 0);
