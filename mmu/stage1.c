@@ -89,7 +89,9 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     uint64_t oa = desc_output_address(desc, shift, rg->ds, rg->lpa_desc) | (va & GENMASK64(shift - 1, 0));
     if (oa >> rg->oa_bits)
         return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, leaf.level);
-    bool contig = desc & DESC_CONTIG;
+    /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
+     * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
+    bool contig = (desc & DESC_CONTIG) && contig_bit_effective(rg->granule, leaf.level);
     unsigned size_shift = shift + (contig ? contig_entries_shift(rg->granule, leaf.level) : 0);
     /* IMPLEMENTATION DEFINED: a misprogrammed contiguous bit faults (ASL
      * AArch64.ContiguousBitFaults). */

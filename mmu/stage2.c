@@ -57,7 +57,9 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 2, leaf.level);
         return s2_fault_at(w, ipa, s1ptw);
     }
-    bool contig = desc & DESC_CONTIG;
+    /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
+     * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
+    bool contig = (desc & DESC_CONTIG) && contig_bit_effective(s2->granule, leaf.level);
     unsigned size_shift = shift + (contig ? contig_entries_shift(s2->granule, leaf.level) : 0);
     /* A contiguous run larger than the input range is misprogrammed: the
      * IMPLEMENTATION DEFINED choice here is a Translation fault (ASL
