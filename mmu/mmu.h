@@ -202,7 +202,8 @@ bool mmu_stage2_active(const mmu_cpu *cpu, mmu_regime regime);
  * ------------------------------------------------------------------------ */
 
 /* Worst case: 5 stage-1 levels, each descriptor address translated by a
- * 5-level stage 2, then the final IPA: 5*5 + 5 + 5 = 35 reads. */
+ * 5-level stage 2, a hardware update of the stage-1 leaf translated by
+ * stage 2 again (as a write), then the final IPA: 5*5 + 5 + 5 + 5 = 40. */
 #define MMU_MAX_READS 40
 
 typedef struct mmu_desc_read {

@@ -134,17 +134,23 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     if (dirty)
         updated &= ~DESC_AP_RO;
     if (updated != desc && !acc->no_update) {
-        /* Under stage 2 the descriptor's page must be writable there; if
-         * not, it is a stage-2 Permission fault on the walk (S1PTW, WnR). */
-        if (w->s2_on && !leaf.s2_writable) {
-            walk_fault(w, MMU_FAULT_PERMISSION, 2, leaf.s2_level);
-            rec->fault.s1ptw = true;
-            rec->fault.write = true;
-            rec->fault.ipa_valid = true;
-            rec->fault.ipa = rec->reads[leaf.read_index].ipa;
-            return false;
+        /* Under stage 2 the update is a write to the descriptor's IPA: it
+         * goes through stage 2 again as a table-walk write (ASL
+         * AArch64.S1Translate: AArch64.S2Translate with
+         * CreateAccDescTTEUpdate). Stage 2 must grant write, possibly by
+         * making a writable-clean (DBM) entry writable-dirty (DDI0487
+         * D8.5.2.1 R_BDJJL); otherwise it is a stage-2 fault on the walk
+         * (S1PTW). Those stage-2 reads are recorded for the leaf's level. */
+        leaf_desc target = leaf;
+        if (w->s2_on) {
+            mmu_result s2res = {0};
+            if (!s2_translate(w, rec->reads[leaf.read_index].ipa, MMU_ACC_WRITE, true, leaf.level, &target.pa,
+                              &s2res)) {
+                rec->fault.write = true; /* see docs/engine.md */
+                return false;
+            }
         }
-        if (!write_back(w, &leaf, updated))
+        if (!write_back(w, &target, updated))
             return false;
         if (dirty)
             res->s1perm.ap &= 1; /* AP[2] cleared: writable now */

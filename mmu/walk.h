@@ -39,8 +39,6 @@ typedef struct leaf_desc {
     uint64_t pa;          /* where it lives (for hardware updates) */
     int8_t level;
     unsigned read_index;  /* its entry in rec->reads */
-    bool s2_writable;     /* stage 1 under stage 2: the table page allows writes */
-    int8_t s2_level;      /* ... and the stage-2 level that mapped it */
     table_attrs tattrs;
 } leaf_desc;
 
