@@ -242,7 +242,7 @@ typedef struct mmu_fault {
     bool s1ptw;           /* stage-2 fault on a stage-1 table walk */
     bool ipa_valid;       /* stage-2 fault: ipa holds the faulting IPA */
     uint64_t ipa;
-    bool write;           /* WnR: the access (or the HW update) was a write */
+    bool write;           /* WnR: the access was a write (also on its S1 walk) */
 } mmu_fault;
 
 /* Memory attributes in MAIR byte form, plus shareability (0 NSH, 2 OSH, 3 ISH). */

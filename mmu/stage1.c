@@ -145,10 +145,8 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
         if (w->s2_on) {
             mmu_result s2res = {0};
             if (!s2_translate(w, rec->reads[leaf.read_index].ipa, MMU_ACC_WRITE, true, leaf.level, &target.pa,
-                              &s2res)) {
-                rec->fault.write = true; /* see docs/engine.md */
+                              &s2res))
                 return false;
-            }
         }
         if (!write_back(w, &target, updated))
             return false;

@@ -11,10 +11,10 @@ static bool s2_fault_at(walker *w, uint64_t ipa, bool s1ptw)
     f->ipa = ipa;
     f->ipa_valid = true;
     f->s1ptw = s1ptw;
-    /* A stage-2 fault on a stage-1 table read is a read, whatever the
-     * access (ESR WnR reports the walk's own access; see docs/engine.md). */
-    if (s1ptw)
-        f->write = false;
+    /* f->write stays the access's: ESR WnR reports whether the instruction
+     * wrote, also for a stage-2 fault on its stage-1 walk (DDI0487 D24.2
+     * ESR_ELx ISS WnR; ASL AArch64.S2Translate keeps the FaultRecord's
+     * write, set from the access by NoFault, for table reads and updates). */
     return false;
 }
 

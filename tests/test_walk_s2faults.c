@@ -190,6 +190,15 @@ static void test_s1ptw_faults(void)
     CHECK_EQ(w.reads[2].index, 2);
     CHECK_EQ(mmu_dabt_iss(&w.fault, false), 0x85);
     CHECK_EQ(mmu_hpfar(w.fault.ipa), 0x800000ull);
+    /* The same fault met by a store: ESR WnR reports the instruction, a
+     * write (DDI0487 D24.2 ESR_ELx ISS WnR: "whether a synchronous abort
+     * was caused by an instruction writing to a memory location", with a
+     * permitted relaxation to 0 only for atomics; ASL AArch64.S2Translate
+     * keeps the FaultRecord's write, set from the access by NoFault). ISS
+     * = 0x05 | WnR | S1PTW = 0xc5. */
+    CHECK(!wc_walk(&n.cpu, VA48, MMU_ACC_WRITE, 1, &w));
+    check_s2_fault(&w, MMU_FAULT_TRANSLATION, 1, true, 0x80000688ull, true, 0x05, 3);
+    CHECK_EQ(mmu_dabt_iss(&w.fault, false), 0xc5);
     testmem_free(&n.m);
 
     /* The final IPA 0x8010_0abc is unmapped: not S1PTW; 8 + 1 reads. */
@@ -229,18 +238,20 @@ static void test_s1ptw_faults(void)
 
     /* Hardware AF update of a stage-1 descriptor (TCR_EL1.HA) is a write
      * to the descriptor's IPA: with stage 2 read-only there it is a stage-2
-     * Permission fault on the walk, S1PTW, WnR=1 (ASL AArch64.S1Translate:
-     * the update goes through AArch64.S2Translate with a TTW write), at the
+     * Permission fault on the walk, S1PTW (ASL AArch64.S1Translate: the
+     * update goes through AArch64.S2Translate with a TTW write), at the
      * leaf's descriptor IPA 0x4000_3000 + 0x189*8. That second stage-2
-     * walk is in the record: 8 reads, then the stage-2 L1 block again. */
+     * walk is in the record: 8 reads, then the stage-2 L1 block again.
+     * WnR still reports the instruction, a load: 0 (the FaultRecord
+     * AArch64.S2Translate fills keeps the access's write; QEMU agrees). */
     check_context = "S1PTW: hardware AF update under read-only stage 2";
     nested_setup(&n, s2ro, 0x40001000, 0x40100000, 0);
     mmu_cpu_set_reg(&n.cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 16, 5, false) | TCR_HA);
     CHECK(!wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
-    check_s2_fault(&w, MMU_FAULT_PERMISSION, 1, true, 0x40003c48ull, true, 0x0d, 9);
+    check_s2_fault(&w, MMU_FAULT_PERMISSION, 1, true, 0x40003c48ull, false, 0x0d, 9);
     CHECK_EQ(w.reads[8].for_s1_level, 3);
     CHECK(!w.reads[7].updated);
-    CHECK_EQ(mmu_dabt_iss(&w.fault, false), 0xcd);
+    CHECK_EQ(mmu_dabt_iss(&w.fault, false), 0x8d);
     CHECK_EQ(testmem_read(&n.m, 0x40003c48ull + SHIFT), n.s1desc[3]); /* not written */
     /* ... and with stage 2 writable the update lands. */
     testmem_write(&n.m, S2ROOT + 8, wc_leaf(0x840000000ull, WC_FMT_48, 1, WC_S2_RW));
