@@ -207,6 +207,15 @@ static void test_mmu_off_attrs(void)
     CHECK_EQ(w.result.s1_attr.sh, 0);
     CHECK_EQ(w.result.attr.attr, 0xff);
     CHECK_EQ(w.result.attr.sh, 3);
+    /* DC keeps its effect under TGE when E2H=0 (an EL0 access of a
+     * non-VHE host): only {E2H, TGE} = {1, 1} forces DC to 0 (D24.2
+     * HCR_EL2.DC; ASL AArch64.S1DisabledOutput reads walkparams.dc). */
+    check_context = "HCR_EL2.DC with TGE, E2H=0";
+    mmu_cpu_set_reg(&cpu, MMU_HCR_EL2, HCR_DC | HCR_TGE);
+    CHECK(wc_walk(&cpu, 0x40001234ull, MMU_ACC_READ, 0, &w));
+    CHECK(w.s2_enabled);
+    CHECK_EQ(w.result.s1_attr.attr, 0xff);
+    CHECK_EQ(w.result.s1_attr.sh, 0);
     testmem_free(&m);
 }
 
