@@ -115,3 +115,24 @@ mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2)
         sh = SH_NSH;
     return (mmu_memattr){attr, effective_sh(attr, sh)};
 }
+
+/* Stage 1's attributes for an access of `kind` (DDI0487 D7.5 "Cacheability
+ * control fields"; ASL AArch64.S1Translate): with stage 1 on, a fetch from
+ * Device memory or any fetch with SCTLR_ELx.I = 0 is Normal Non-cacheable,
+ * and so is a data access to Normal memory with SCTLR_ELx.C = 0 (what AT
+ * reports in PAR too). With stage 1 off the MMU-off rules already apply. */
+static mmu_memattr s1_cache_controls(const mmu_s1_regime *r, const mmu_result *res, mmu_access_kind kind)
+{
+    mmu_memattr a = res->s1_desc_attr;
+    if (res->s1perm.off)
+        return a;
+    bool nc = kind == MMU_ACC_FETCH ? attr_is_device(a.attr) || !r->icache_on
+                                    : !attr_is_device(a.attr) && !r->dcache_on;
+    return nc ? (mmu_memattr){ATTR_NORMAL_NC, SH_OSH} : a;
+}
+
+void finish_attrs(const mmu_cpu *cpu, mmu_regime regime, bool s2_on, mmu_access_kind kind, mmu_result *res)
+{
+    res->s1_attr = s1_cache_controls(&cpu->s1[regime], res, kind);
+    res->attr = s2_on ? combine_s1_s2_attr(res->s1_attr, res->s2_desc_attr) : res->s1_attr;
+}

@@ -155,7 +155,8 @@ typedef struct mmu_s1_regime {
     bool two_ranges;      /* TTBR1 exists (EL1&0, EL2&0) */
     bool ha, hd;          /* effective hardware AF / dirty updates */
     bool wxn;
-    bool icache_on;       /* SCTLR_ELx.I: attributes of fetches with the MMU off */
+    bool icache_on;       /* SCTLR_ELx.I: fetches to Normal memory cacheable */
+    bool dcache_on;       /* SCTLR_ELx.C: data accesses to Normal memory cacheable */
     bool dc;              /* HCR_EL2.DC: EL1&0 stage 1 off, data Normal WB */
     uint64_t mair;
     mmu_s1_range range[2];
@@ -276,6 +277,10 @@ typedef struct mmu_result {
     bool ng;
     mmu_s1_perms s1perm;
     mmu_s2_perms s2perm;
+    /* Attributes as the descriptors (MAIR, MemAttr, SH) or the MMU-off rules
+     * give them, before the cacheability controls of the access's kind;
+     * kept so a cached translation can be re-finished for another access. */
+    mmu_memattr s1_desc_attr, s2_desc_attr;
     mmu_memattr s1_attr;  /* stage 1 alone (what AT S1E* reports) */
     mmu_memattr attr;     /* after combining with stage 2 */
     bool r, w, x;         /* what this access's context may do */

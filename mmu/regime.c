@@ -299,6 +299,7 @@ void decode_regimes(mmu_cpu *cpu)
     el10->enabled = (sctlr1 & SCTLR_M) && !el10->dc && !(hcr & HCR_TGE);
     el10->wxn = sctlr1 & SCTLR_WXN;
     el10->icache_on = sctlr1 & SCTLR_I;
+    el10->dcache_on = sctlr1 & SCTLR_C;
     el10->mair = cpu->reg[MMU_MAIR_EL1];
 
     mmu_s1_regime *el20 = &cpu->s1[MMU_REGIME_EL20];
@@ -313,6 +314,7 @@ void decode_regimes(mmu_cpu *cpu)
         r->enabled = sctlr2 & SCTLR_M;
         r->wxn = sctlr2 & SCTLR_WXN;
         r->icache_on = sctlr2 & SCTLR_I;
+        r->dcache_on = sctlr2 & SCTLR_C;
         r->mair = cpu->reg[MMU_MAIR_EL2];
     }
     decode_stage2(cpu);

@@ -34,7 +34,7 @@ static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
     res->s1_level = MMU_NO_LEVEL;
     res->s1_size_shift = (uint8_t)pa_bits;
     res->s1perm = (mmu_s1_perms){.off = true};
-    res->s1_attr = s1_disabled_attr(r, w->acc->kind);
+    res->s1_desc_attr = s1_disabled_attr(r, w->acc->kind);
     return true;
 }
 
@@ -122,7 +122,7 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     res->s1_size_shift = (uint8_t)size_shift;
     res->s1_contig = contig;
     res->ng = regime != MMU_REGIME_EL2 && (desc & DESC_NG);
-    res->s1_attr = s1_leaf_attr(r, rg, desc);
+    res->s1_desc_attr = s1_leaf_attr(r, rg, desc);
 
     if (!s1_access_allowed(w->cpu, regime, acc, &res->s1perm))
         return walk_fault(w, MMU_FAULT_PERMISSION, 1, leaf.level);

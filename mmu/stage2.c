@@ -102,7 +102,7 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         res->s2perm.s2ap = (uint8_t)FIELD_GET(DESC_S2AP, updated);
     }
 
-    res->attr = s2_leaf_attr(s2, desc);
+    res->s2_desc_attr = s2_leaf_attr(s2, desc);
     *pa = out;
     return true;
 }

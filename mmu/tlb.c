@@ -8,6 +8,7 @@
 
 #include "desc.h"
 #include "geometry.h"
+#include "internal.h"
 #include "tlb.h"
 
 static inline uint64_t make_tag(uint64_t base, unsigned shift, mmu_tlbe_kind kind, mmu_regime regime)
@@ -355,6 +356,9 @@ static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_acc
     mmu_fault f = mmu_check_permissions(cpu, regime, e->s2_enabled, acc, &res);
     if (f.type != MMU_FAULT_NONE || !allowed_now(&res, acc->kind))
         return false;
+    /* Attributes depend on the access kind (SCTLR_ELx.{C, I}): finish
+     * them for this access, not the one that filled the entry. */
+    finish_attrs(cpu, regime, e->s2_enabled, acc->kind, &res);
 
     walk->access = *acc;
     walk->regime = regime;

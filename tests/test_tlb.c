@@ -478,8 +478,37 @@ static void test_s1_update_walk_cached_by_its_ipa(void)
     env_free(&e);
 }
 
+/* Memory attributes depend on the access (SCTLR_EL1.C for data, .I for
+ * fetches: DDI0487 D7.5), so a hit reports them for its own kind, not for
+ * the access that filled the entry. MAIR_EL1 attr 0 is 0xff (WB). */
+static void test_hit_attributes_follow_the_access(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG, 0);
+    mmu_cpu_set_reg(&e.cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_I); /* data NC, fetches cacheable */
+    mmu_walk w;
+    bool walked;
+    mmu_access rd = {.va = VA0, .kind = MMU_ACC_READ, .el = 1};
+    mmu_access fe = {.va = VA0, .kind = MMU_ACC_FETCH, .el = 1};
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &rd, &w, &walked));
+    CHECK(walked);
+    CHECK_EQ(w.result.attr.attr, 0x44);
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &fe, &w, &walked));
+    CHECK(!walked);
+    CHECK_EQ(w.result.attr.attr, 0xff);
+    CHECK_EQ(w.result.attr.sh, 0); /* the descriptor's SH: NSH */
+    mmu_cpu_set_reg(&e.cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &rd, &w, &walked));
+    CHECK(!walked);
+    CHECK_EQ(w.result.attr.attr, 0xff);
+    env_free(&e);
+}
+
 TEST_MAIN(TEST(test_stale_until_right_tlbi), TEST(test_asid_and_global), TEST(test_range_edges),
           TEST(test_ttl), TEST(test_block_partly_covered), TEST(test_stage2_and_combined),
           TEST(test_ripas2), TEST(test_walk_cache_table_entries), TEST(test_dbm_write_walks),
           TEST(test_permissions_rechecked), TEST(test_modes_and_policies), TEST(test_bad_config),
-          TEST(test_tlbi_scope_with_vhe), TEST(test_s1_update_walk_cached_by_its_ipa))
+          TEST(test_tlbi_scope_with_vhe), TEST(test_s1_update_walk_cached_by_its_ipa),
+          TEST(test_hit_attributes_follow_the_access))

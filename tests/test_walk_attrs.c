@@ -52,7 +52,7 @@ static void test_stage1_attrs(void)
         mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, MAIR);
         mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 16, 5, false));
         mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, LO(0));
-        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M);
+        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
         mmu_walk w;
         CHECK(wc_walk(&cpu, 0x123456789abcull, MMU_ACC_READ, 1, &w));
         CHECK_EQ(w.result.s1_attr.attr, rows[i].attr);
@@ -93,7 +93,7 @@ static void test_ds_shareability(void)
     mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, tcr);
     mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, wc_ttbr(HI(0), true));
     mmu_cpu_set_reg(&cpu, MMU_TTBR1_EL1, wc_ttbr(HI(5), true));
-    mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M);
+    mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
     mmu_walk w;
     check_context = "DS=1 TTBR0: SH from TCR.SH0 (ISH)";
     CHECK(wc_walk(&cpu, 0x000f123456789abcull, MMU_ACC_READ, 1, &w));
@@ -156,7 +156,7 @@ static void test_combined_attrs(void)
         mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, MAIR);
         mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 25, 5, false));
         mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, 0x40000000ull);
-        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M);
+        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
         mmu_walk w;
         CHECK(wc_walk(&cpu, 0x40001234ull, MMU_ACC_READ, 1, &w));
         CHECK_EQ(w.result.pa, 0x840001234ull);
@@ -219,4 +219,63 @@ static void test_mmu_off_attrs(void)
     testmem_free(&m);
 }
 
-TEST_MAIN(TEST(test_stage1_attrs), TEST(test_ds_shareability), TEST(test_combined_attrs), TEST(test_mmu_off_attrs))
+/* The cacheability controls with stage 1 on (DDI0487 D7.5 "Cacheability
+ * control fields": SCTLR_ELx.C = 0 makes stage-1 data accesses to Normal
+ * memory Non-cacheable, SCTLR_ELx.I = 0 instruction accesses; "the effect
+ * of SCTLR_ELx.C ... is reflected in ... the PAR"; ASL AArch64.S1Translate
+ * also turns a fetch from Device memory into Normal Non-cacheable).
+ * Normal NC reports OSH. Same walk as test_stage1_attrs; EL1&0 and EL2. */
+static void test_cache_controls(void)
+{
+    static const struct {
+        const char *name;
+        bool el2;
+        uint64_t sctlr, leaf;
+        mmu_access_kind kind;
+        uint8_t attr, sh;
+    } rows[] = {
+        {"C=0: WB data is NC", false, SCTLR_I, ATTRIDX(3) | SH(3), MMU_ACC_READ, 0x44, 2},
+        {"C=0: WT write is NC", false, SCTLR_I, ATTRIDX(4) | SH(3), MMU_ACC_WRITE, 0x44, 2},
+        {"C=0: Device stays Device", false, SCTLR_I, ATTRIDX(1), MMU_ACC_READ, 0x04, 2},
+        {"C=0: outer NC inner WB is NC", false, SCTLR_I, ATTRIDX(5) | SH(3), MMU_ACC_READ, 0x44, 2},
+        {"C=0 does not touch fetches", false, SCTLR_I, ATTRIDX(3) | SH(3), MMU_ACC_FETCH, 0xff, 3},
+        {"I=0: WB fetch is NC", false, SCTLR_C, ATTRIDX(3) | SH(3), MMU_ACC_FETCH, 0x44, 2},
+        {"I=0 does not touch data", false, SCTLR_C, ATTRIDX(3) | SH(3), MMU_ACC_READ, 0xff, 3},
+        {"fetch from Device-nGnRE is NC", false, SCTLR_C | SCTLR_I, ATTRIDX(1), MMU_ACC_FETCH, 0x44, 2},
+        {"EL2: SCTLR_EL2.C=0, WB data is NC", true, SCTLR_I, ATTRIDX(3) | SH(3), MMU_ACC_READ, 0x44, 2},
+        {"EL2: SCTLR_EL2.C=1 keeps WB", true, SCTLR_C | SCTLR_I, ATTRIDX(3) | SH(3), MMU_ACC_READ, 0xff, 3},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        testmem m;
+        testmem_init(&m);
+        testmem_add(&m, WC_LOW, 0x100000);
+        mmu_cpu cpu;
+        wc_cpu_max(&cpu, &m);
+        wc_chain c = {0, 4, {0x24, 0xd1, 0xb3, 0x189}, {LO(0), LO(1), LO(2), LO(3)}, WC_FMT_48, 0x876543000ull,
+                      WC_AF | rows[i].leaf};
+        wc_chain_write(&m, &c, MMU_NO_LEVEL, 0, NULL);
+        if (rows[i].el2) {
+            mmu_cpu_set_reg(&cpu, MMU_MAIR_EL2, MAIR);
+            mmu_cpu_set_reg(&cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 16) | FIELD_PREP(TCR2_PS, 5));
+            mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL2, LO(0));
+            mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL2, SCTLR_M | rows[i].sctlr);
+            /* SCTLR_EL1.C does not reach the EL2 regime. */
+            mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_C | SCTLR_I);
+        } else {
+            mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, MAIR);
+            mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 16, 5, false));
+            mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, LO(0));
+            mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | rows[i].sctlr);
+        }
+        mmu_walk w;
+        CHECK(wc_walk(&cpu, 0x123456789abcull, rows[i].kind, rows[i].el2 ? 2 : 1, &w));
+        CHECK_EQ(w.result.s1_attr.attr, rows[i].attr);
+        CHECK_EQ(w.result.s1_attr.sh, rows[i].sh);
+        CHECK_EQ(w.result.attr.attr, rows[i].attr);
+        CHECK_EQ(w.result.attr.sh, rows[i].sh);
+        testmem_free(&m);
+    }
+}
+
+TEST_MAIN(TEST(test_stage1_attrs), TEST(test_cache_controls), TEST(test_ds_shareability), TEST(test_combined_attrs), TEST(test_mmu_off_attrs))
