@@ -131,8 +131,21 @@ static mmu_memattr s1_cache_controls(const mmu_s1_regime *r, const mmu_result *r
     return nc ? (mmu_memattr){ATTR_NORMAL_NC, SH_OSH} : a;
 }
 
+/* Stage 2's attributes for an access of `kind` (DDI0487 D7.5; ASL
+ * AArch64.S2Translate): a fetch from Device memory, or any fetch with
+ * HCR_EL2.ID = 1, is Normal Non-cacheable, and so is a data access to
+ * Normal memory with HCR_EL2.CD = 1. */
+static mmu_memattr s2_cache_controls(const mmu_cpu *cpu, mmu_memattr a, mmu_access_kind kind)
+{
+    uint64_t hcr = cpu->reg[MMU_HCR_EL2];
+    bool nc = kind == MMU_ACC_FETCH ? attr_is_device(a.attr) || (hcr & HCR_ID)
+                                    : !attr_is_device(a.attr) && (hcr & HCR_CD);
+    return nc ? (mmu_memattr){ATTR_NORMAL_NC, SH_OSH} : a;
+}
+
 void finish_attrs(const mmu_cpu *cpu, mmu_regime regime, bool s2_on, mmu_access_kind kind, mmu_result *res)
 {
     res->s1_attr = s1_cache_controls(&cpu->s1[regime], res, kind);
-    res->attr = s2_on ? combine_s1_s2_attr(res->s1_attr, res->s2_desc_attr) : res->s1_attr;
+    res->attr = s2_on ? combine_s1_s2_attr(res->s1_attr, s2_cache_controls(cpu, res->s2_desc_attr, kind))
+                      : res->s1_attr;
 }

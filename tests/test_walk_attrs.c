@@ -168,6 +168,55 @@ static void test_combined_attrs(void)
     }
 }
 
+/* The stage-2 cacheability controls (DDI0487 D7.5: HCR_EL2.CD = 1 makes
+ * stage-2 translations of data accesses to Normal memory Non-cacheable,
+ * HCR_EL2.ID = 1 those of instruction accesses; ASL AArch64.S2Translate,
+ * which also turns a fetch from stage-2 Device memory into Normal NC),
+ * then the usual combination with stage 1 (whose own attributes, what AT
+ * S1E1* reports, are untouched). Same two-stage setup as above. */
+static void test_stage2_cache_controls(void)
+{
+    static const struct {
+        const char *name;
+        uint64_t hcr, s2;
+        mmu_access_kind kind;
+        uint8_t attr, sh;
+    } rows[] = {
+        {"CD: WB data is NC", HCR_CD, MEMATTR(0xf) | SH(3), MMU_ACC_READ, 0x44, 2},
+        {"CD: stage-2 Device stays Device", HCR_CD, MEMATTR(0x1), MMU_ACC_READ, 0x04, 2},
+        {"CD does not touch fetches", HCR_CD, MEMATTR(0xf) | SH(3), MMU_ACC_FETCH, 0xff, 3},
+        {"ID: WB fetch is NC", HCR_ID, MEMATTR(0xf) | SH(3), MMU_ACC_FETCH, 0x44, 2},
+        {"ID does not touch data", HCR_ID, MEMATTR(0xf) | SH(3), MMU_ACC_WRITE, 0xff, 3},
+        {"fetch from stage-2 Device-nGnRE is NC", 0, MEMATTR(0x1), MMU_ACC_FETCH, 0x44, 2},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        testmem m;
+        testmem_init(&m);
+        testmem_add(&m, 0x840000000ull, 0x10000);
+        testmem_add(&m, 0x90000000ull, 0x10000);
+        mmu_cpu cpu;
+        wc_cpu_max(&cpu, &m);
+        testmem_write(&m, 0x90000000ull + 8, wc_leaf(0x840000000ull, WC_FMT_48, 1, WC_AF | S2AP_RW | rows[i].s2));
+        testmem_write(&m, 0x840000000ull + 8, wc_leaf(0x40000000ull, WC_FMT_48, 1, WC_AF | ATTRIDX(3) | SH(3)));
+        mmu_cpu_set_reg(&cpu, MMU_VTCR_EL2, wc_vtcr(MMU_GRANULE_4K, 24, 1, false, 5, false));
+        mmu_cpu_set_reg(&cpu, MMU_VTTBR_EL2, 0x90000000ull);
+        mmu_cpu_set_reg(&cpu, MMU_HCR_EL2, HCR_VM | rows[i].hcr);
+        mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, MAIR);
+        mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 25, 5, false));
+        mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, 0x40000000ull);
+        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
+        mmu_walk w;
+        CHECK(wc_walk(&cpu, 0x40001234ull, rows[i].kind, 1, &w));
+        CHECK_EQ(w.result.pa, 0x840001234ull);
+        CHECK_EQ(w.result.s1_attr.attr, 0xff);
+        CHECK_EQ(w.result.s1_attr.sh, 3);
+        CHECK_EQ(w.result.attr.attr, rows[i].attr);
+        CHECK_EQ(w.result.attr.sh, rows[i].sh);
+        testmem_free(&m);
+    }
+}
+
 /* MMU off: data Device-nGnRnE OSH; fetches Normal WT read-allocate (0xaa)
  * with SCTLR.I=1, else Normal NC (0x44), OSH; HCR_EL2.DC: Normal WB
  * RW-allocate (0xff), NSH, then combined with stage 2. */
@@ -278,4 +327,4 @@ static void test_cache_controls(void)
     }
 }
 
-TEST_MAIN(TEST(test_stage1_attrs), TEST(test_cache_controls), TEST(test_ds_shareability), TEST(test_combined_attrs), TEST(test_mmu_off_attrs))
+TEST_MAIN(TEST(test_stage1_attrs), TEST(test_cache_controls), TEST(test_ds_shareability), TEST(test_combined_attrs), TEST(test_stage2_cache_controls), TEST(test_mmu_off_attrs))
