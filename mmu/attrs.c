@@ -81,7 +81,8 @@ mmu_memattr s2_leaf_attr(const mmu_s2_regime *s2, uint64_t desc)
 }
 
 /* One Normal nibble combined: the weaker cacheability wins; allocation
- * hints come from stage 1 when the result is still cacheable. */
+ * and transient hints come from stage 1 when the result is still
+ * cacheable (ASL S2CombineS1AttrHints; DDI0487 D8.6.3). */
 static uint8_t combine_nibble(uint8_t s1, uint8_t s2)
 {
     int c1 = nibble_class(s1), c2 = nibble_class(s2);
@@ -89,8 +90,10 @@ static uint8_t combine_nibble(uint8_t s1, uint8_t s2)
         return s1;
     if (c2 == 0)
         return 0x4;
-    /* Stage 1 WB, stage 2 WT: Write-Through with stage 1's hints. */
-    return (uint8_t)(0x8 | (s1 & 0x3));
+    /* Stage 1 WB, stage 2 WT: Write-Through with stage 1's hints. Bit 2
+     * is what tells WB (0b11RW, transient 0b01RW) from WT (0b10RW,
+     * transient 0b00RW); bit 3 clear is the transient form of either. */
+    return (uint8_t)(s1 & ~0x4u);
 }
 
 mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2)

@@ -168,6 +168,53 @@ static void test_combined_attrs(void)
     }
 }
 
+/* Transient hints survive the combination: the result takes stage 1's
+ * allocation hints and transient hint whenever it is cacheable (DDI0487
+ * D8.6.3 "the final cache allocation hints are the stage 1 cache
+ * allocation hints"; ASL S2CombineS1AttrHints copies s1 hints and
+ * transient). MAIR nibbles: 0b01RW WB transient, 0b00RW WT transient,
+ * 0b10RW WT. Stage 1 0x77 (WB transient, RW) with stage 2 WT (MemAttr
+ * 0b1010) is WT transient RW: 0x33, not 0xbb. */
+static void test_transient_hints(void)
+{
+    static const struct {
+        const char *name;
+        uint8_t s1mair;
+        uint64_t s2;
+        uint8_t attr;
+    } rows[] = {
+        {"WB transient + WT: WT transient", 0x77, MEMATTR(0xa), 0x33},
+        {"WB transient + WB: WB transient", 0x77, MEMATTR(0xf), 0x77},
+        {"WT transient + WB: WT transient", 0x33, MEMATTR(0xf), 0x33},
+        {"WB transient + NC: NC", 0x77, MEMATTR(0x5), 0x44},
+        /* outer WB transient R (0b0110) + outer WT; inner WB RW + inner WB. */
+        {"outer WB-transient R + WT, inner WB + WB", 0x6f, MEMATTR(0xb), 0x2f},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        testmem m;
+        testmem_init(&m);
+        testmem_add(&m, 0x840000000ull, 0x10000);
+        testmem_add(&m, 0x90000000ull, 0x10000);
+        mmu_cpu cpu;
+        wc_cpu_max(&cpu, &m);
+        testmem_write(&m, 0x90000000ull + 8, wc_leaf(0x840000000ull, WC_FMT_48, 1, WC_AF | S2AP_RW | SH(3) | rows[i].s2));
+        testmem_write(&m, 0x840000000ull + 8, wc_leaf(0x40000000ull, WC_FMT_48, 1, WC_AF | ATTRIDX(1) | SH(3)));
+        mmu_cpu_set_reg(&cpu, MMU_VTCR_EL2, wc_vtcr(MMU_GRANULE_4K, 24, 1, false, 5, false));
+        mmu_cpu_set_reg(&cpu, MMU_VTTBR_EL2, 0x90000000ull);
+        mmu_cpu_set_reg(&cpu, MMU_HCR_EL2, HCR_VM);
+        mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, (uint64_t)rows[i].s1mair << 8);
+        mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 25, 5, false));
+        mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, 0x40000000ull);
+        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
+        mmu_walk w;
+        CHECK(wc_walk(&cpu, 0x40001234ull, MMU_ACC_READ, 1, &w));
+        CHECK_EQ(w.result.s1_attr.attr, rows[i].s1mair);
+        CHECK_EQ(w.result.attr.attr, rows[i].attr);
+        testmem_free(&m);
+    }
+}
+
 /* The stage-2 cacheability controls (DDI0487 D7.5: HCR_EL2.CD = 1 makes
  * stage-2 translations of data accesses to Normal memory Non-cacheable,
  * HCR_EL2.ID = 1 those of instruction accesses; ASL AArch64.S2Translate,
@@ -327,4 +374,4 @@ static void test_cache_controls(void)
     }
 }
 
-TEST_MAIN(TEST(test_stage1_attrs), TEST(test_cache_controls), TEST(test_ds_shareability), TEST(test_combined_attrs), TEST(test_stage2_cache_controls), TEST(test_mmu_off_attrs))
+TEST_MAIN(TEST(test_stage1_attrs), TEST(test_cache_controls), TEST(test_ds_shareability), TEST(test_combined_attrs), TEST(test_transient_hints), TEST(test_stage2_cache_controls), TEST(test_mmu_off_attrs))
