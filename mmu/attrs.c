@@ -81,7 +81,8 @@ mmu_memattr s2_leaf_attr(const mmu_s2_regime *s2, uint64_t desc)
 }
 
 /* One Normal nibble combined: the weaker cacheability wins; allocation
- * hints come from stage 1 when the result is still cacheable. */
+ * and transient hints come from stage 1 when the result is still
+ * cacheable (ASL S2CombineS1AttrHints; DDI0487 D8.6.3). */
 static uint8_t combine_nibble(uint8_t s1, uint8_t s2)
 {
     int c1 = nibble_class(s1), c2 = nibble_class(s2);
@@ -89,8 +90,10 @@ static uint8_t combine_nibble(uint8_t s1, uint8_t s2)
         return s1;
     if (c2 == 0)
         return 0x4;
-    /* Stage 1 WB, stage 2 WT: Write-Through with stage 1's hints. */
-    return (uint8_t)(0x8 | (s1 & 0x3));
+    /* Stage 1 WB, stage 2 WT: Write-Through with stage 1's hints. Bit 2
+     * is what tells WB (0b11RW, transient 0b01RW) from WT (0b10RW,
+     * transient 0b00RW); bit 3 clear is the transient form of either. */
+    return (uint8_t)(s1 & ~0x4u);
 }
 
 mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2)
@@ -114,4 +117,38 @@ mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2)
     else
         sh = SH_NSH;
     return (mmu_memattr){attr, effective_sh(attr, sh)};
+}
+
+/* Stage 1's attributes for an access of `kind` (DDI0487 D7.5 "Cacheability
+ * control fields"; ASL AArch64.S1Translate): with stage 1 on, a fetch from
+ * Device memory or any fetch with SCTLR_ELx.I = 0 is Normal Non-cacheable,
+ * and so is a data access to Normal memory with SCTLR_ELx.C = 0 (what AT
+ * reports in PAR too). With stage 1 off the MMU-off rules already apply. */
+static mmu_memattr s1_cache_controls(const mmu_s1_regime *r, const mmu_result *res, mmu_access_kind kind)
+{
+    mmu_memattr a = res->s1_desc_attr;
+    if (res->s1perm.off)
+        return a;
+    bool nc = kind == MMU_ACC_FETCH ? attr_is_device(a.attr) || !r->icache_on
+                                    : !attr_is_device(a.attr) && !r->dcache_on;
+    return nc ? (mmu_memattr){ATTR_NORMAL_NC, SH_OSH} : a;
+}
+
+/* Stage 2's attributes for an access of `kind` (DDI0487 D7.5; ASL
+ * AArch64.S2Translate): a fetch from Device memory, or any fetch with
+ * HCR_EL2.ID = 1, is Normal Non-cacheable, and so is a data access to
+ * Normal memory with HCR_EL2.CD = 1. */
+static mmu_memattr s2_cache_controls(const mmu_cpu *cpu, mmu_memattr a, mmu_access_kind kind)
+{
+    uint64_t hcr = cpu->reg[MMU_HCR_EL2];
+    bool nc = kind == MMU_ACC_FETCH ? attr_is_device(a.attr) || (hcr & HCR_ID)
+                                    : !attr_is_device(a.attr) && (hcr & HCR_CD);
+    return nc ? (mmu_memattr){ATTR_NORMAL_NC, SH_OSH} : a;
+}
+
+void finish_attrs(const mmu_cpu *cpu, mmu_regime regime, bool s2_on, mmu_access_kind kind, mmu_result *res)
+{
+    res->s1_attr = s1_cache_controls(&cpu->s1[regime], res, kind);
+    res->attr = s2_on ? combine_s1_s2_attr(res->s1_attr, s2_cache_controls(cpu, res->s2_desc_attr, kind))
+                      : res->s1_attr;
 }

@@ -228,7 +228,9 @@ int mmu_pt_map(mmu_builder *b, uint64_t ia, uint64_t oa, uint64_t size, uint64_t
         uint64_t step = UINT64_C(1) << size_shift(b, level);
         uint64_t count = 1, contig = 0;
         uint64_t run = step << contig_entries_shift(f->granule, level);
-        if ((flags & MMU_MAP_CONTIG) && !((ia | oa) & (run - 1)) && end - ia >= run) {
+        /* No contiguous bit where it is RES0 (DDI0487 D8.7.1). */
+        if ((flags & MMU_MAP_CONTIG) && contig_bit_effective(f->granule, level) && !((ia | oa) & (run - 1)) &&
+            end - ia >= run) {
             count = run / step;
             contig = DESC_CONTIG;
         }

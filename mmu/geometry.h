@@ -59,9 +59,18 @@ static inline bool block_allowed(mmu_granule g, int level, bool ds, bool pa52)
     return false;
 }
 
-/* log2 of the number of entries a contiguous hint spans (ASL
- * AArch64.ContiguousSize, as QEMU's ptw.c applies it): 4K: 16 entries;
- * 16K: 32 at level 2, 128 at level 3 (and level 1); 64K: 32. */
+/* Does the Contiguous bit (desc[52]) of a block/page at `level` count?
+ * It is RES0 with an Effective value of 0 in the 4K level-0 block (DS=1),
+ * the 16K level-1 block (DS=1) and the 64K level-1 block (FEAT_LPA):
+ * DDI0487 D8.7.1 "The Contiguous bit"; ASL AArch64.ContiguousBit. */
+static inline bool contig_bit_effective(mmu_granule g, int level)
+{
+    return g == MMU_GRANULE_4K ? level >= 1 : level >= 2;
+}
+
+/* log2 of the number of entries a contiguous hint spans where it counts
+ * (DDI0487 Table D8-104; ASL ContiguousSize): 4K: 16 entries (levels
+ * 1-3); 16K: 32 at level 2, 128 at level 3; 64K: 32 (levels 2-3). */
 static inline unsigned contig_entries_shift(mmu_granule g, int level)
 {
     switch (g) {

@@ -14,6 +14,10 @@ mmu_memattr s1_leaf_attr(const mmu_s1_regime *r, const mmu_s1_range *range, uint
 mmu_memattr s1_disabled_attr(const mmu_s1_regime *r, mmu_access_kind kind);
 mmu_memattr s2_leaf_attr(const mmu_s2_regime *s2, uint64_t desc);
 mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2);
+/* res->s1_attr and res->attr for an access of `kind` from the descriptor
+ * attributes in res (s1_desc_attr, s2_desc_attr when s2_on): the
+ * cacheability controls, then the stage 1 + stage 2 combination. */
+void finish_attrs(const mmu_cpu *cpu, mmu_regime regime, bool s2_on, mmu_access_kind kind, mmu_result *res);
 
 /* perms.c: may `acc` use memory with these stage-1 / stage-2 permissions
  * (writes allowed where hardware can set the dirty state)? */

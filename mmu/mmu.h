@@ -155,7 +155,8 @@ typedef struct mmu_s1_regime {
     bool two_ranges;      /* TTBR1 exists (EL1&0, EL2&0) */
     bool ha, hd;          /* effective hardware AF / dirty updates */
     bool wxn;
-    bool icache_on;       /* SCTLR_ELx.I: attributes of fetches with the MMU off */
+    bool icache_on;       /* SCTLR_ELx.I: fetches to Normal memory cacheable */
+    bool dcache_on;       /* SCTLR_ELx.C: data accesses to Normal memory cacheable */
     bool dc;              /* HCR_EL2.DC: EL1&0 stage 1 off, data Normal WB */
     uint64_t mair;
     mmu_s1_range range[2];
@@ -202,7 +203,8 @@ bool mmu_stage2_active(const mmu_cpu *cpu, mmu_regime regime);
  * ------------------------------------------------------------------------ */
 
 /* Worst case: 5 stage-1 levels, each descriptor address translated by a
- * 5-level stage 2, then the final IPA: 5*5 + 5 + 5 = 35 reads. */
+ * 5-level stage 2, a hardware update of the stage-1 leaf translated by
+ * stage 2 again (as a write), then the final IPA: 5*5 + 5 + 5 + 5 = 40. */
 #define MMU_MAX_READS 40
 
 typedef struct mmu_desc_read {
@@ -241,7 +243,7 @@ typedef struct mmu_fault {
     bool s1ptw;           /* stage-2 fault on a stage-1 table walk */
     bool ipa_valid;       /* stage-2 fault: ipa holds the faulting IPA */
     uint64_t ipa;
-    bool write;           /* WnR: the access (or the HW update) was a write */
+    bool write;           /* WnR: the access was a write (also on its S1 walk) */
 } mmu_fault;
 
 /* Memory attributes in MAIR byte form, plus shareability (0 NSH, 2 OSH, 3 ISH). */
@@ -275,6 +277,10 @@ typedef struct mmu_result {
     bool ng;
     mmu_s1_perms s1perm;
     mmu_s2_perms s2perm;
+    /* Attributes as the descriptors (MAIR, MemAttr, SH) or the MMU-off rules
+     * give them, before the cacheability controls of the access's kind;
+     * kept so a cached translation can be re-finished for another access. */
+    mmu_memattr s1_desc_attr, s2_desc_attr;
     mmu_memattr s1_attr;  /* stage 1 alone (what AT S1E* reports) */
     mmu_memattr attr;     /* after combining with stage 2 */
     bool r, w, x;         /* what this access's context may do */

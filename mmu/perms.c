@@ -21,28 +21,31 @@ static perm_set s1_perms(const mmu_cpu *cpu, mmu_regime regime, const mmu_access
 
     if (p->off)
         return (perm_set){true, true, true, true};
+    /* A writable-clean descriptor (DBM with HD, p->dbm) counts as writable
+     * for WXN and for the implicit PXN of EL0-writable memory (DDI0487
+     * D8.5.2.2 R_TTLCV, I_NSYYW, R_NKLQN; ASL AArch64.S1ApplyOutputPerms
+     * clears AP[2] before AArch64.S1DirectBasePermissions). Only the write
+     * itself waits for the dirty update: w vs w_if_dirtied. */
     if (regime == MMU_REGIME_EL2) {
         /* Single privilege level: AP[1] is ignored, XN is bit 54. */
         s.r = true;
         s.w = !ro;
         s.w_if_dirtied = s.w || p->dbm;
-        s.x = !p->uxn && !(r->wxn && s.w);
+        s.x = !p->uxn && !(r->wxn && s.w_if_dirtied);
         return s;
     }
 
     bool pr = true, pw = !ro, ur = el0, uw = el0 && !ro;
     bool pw_d = pw || p->dbm, uw_d = uw || (el0 && p->dbm);
     /* Memory writable at EL0 is never executable at EL1 (ASL
-     * S1DirectBasePermissions: px = NOT(pxn OR uw)). Like WXN below, this
-     * reads AP as the descriptor holds it: a clean DBM page is not yet
-     * writable. */
-    bool px = !(p->pxn || uw);
+     * S1DirectBasePermissions: px = NOT(pxn OR uw)). */
+    bool px = !(p->pxn || uw_d);
     bool ux = !p->uxn;
     if (r->wxn) {
         /* SCTLR_ELx.WXN: writable memory is execute-never. */
-        if (pw)
+        if (pw_d)
             px = false;
-        if (uw)
+        if (uw_d)
             ux = false;
     }
     if (uses_el0_permissions(acc)) {

@@ -187,6 +187,10 @@ static void decode_el2(const mmu_features *f, uint64_t tcr, uint64_t ttbr0, mmu_
     r->hd = r->ha && (tcr & TCR2_HD) && f->hafdbs_dirty;
 }
 
+/* HCR_EL2.{E2H, TGE} = {1, 1}: the host configuration, in which VM and DC
+ * have an Effective value of 0. */
+static bool hcr_host(uint64_t hcr) { return (hcr & HCR_E2H) && (hcr & HCR_TGE); }
+
 /* Stage-2 start level from SL2:SL0 (ASL AArch64.S2StartLevel) and whether
  * the encoding is legal (ASL AArch64.S2InvalidSL). SL2 counts only with
  * DS=1 and 4K (NSS2TTWParams: sl2 = VTCR.SL2 AND VTCR.DS). */
@@ -232,9 +236,10 @@ static void decode_stage2(mmu_cpu *cpu)
     mmu_s2_regime *s2 = &cpu->s2;
     memset(s2, 0, sizeof *s2);
 
-    /* Stage 2 is on with HCR_EL2.VM or DC, and off when TGE=1 (those bits
-     * then behave as 0 for all purposes but a direct read). */
-    s2->enabled = (hcr & (HCR_VM | HCR_DC)) && !(hcr & HCR_TGE);
+    /* Stage 2 is on with HCR_EL2.VM or DC (ASL AArch64.NSS2TTWParams).
+     * Both have an Effective value of 0 when {E2H, TGE} = {1, 1} (DDI0487
+     * D24.2 HCR_EL2.VM, HCR_EL2.DC), but not with TGE alone. */
+    s2->enabled = (hcr & (HCR_VM | HCR_DC)) && !hcr_host(hcr);
 
     mmu_granule g;
     bool encodable = tg0_granule((unsigned)FIELD_GET(VTCR_TG0, vtcr), &g);
@@ -287,11 +292,14 @@ void decode_regimes(mmu_cpu *cpu)
     mmu_s1_regime *el10 = &cpu->s1[MMU_REGIME_EL10];
     memset(el10, 0, sizeof *el10);
     decode_two_range(f, cpu->reg[MMU_TCR_EL1], cpu->reg[MMU_TTBR0_EL1], cpu->reg[MMU_TTBR1_EL1], el10);
-    /* HCR_EL2.DC and TGE make EL1&0 stage 1 behave as disabled. */
-    el10->dc = (hcr & HCR_DC) && !(hcr & HCR_TGE);
-    el10->enabled = (sctlr1 & SCTLR_M) && !(hcr & (HCR_DC | HCR_TGE));
+    /* HCR_EL2.DC and TGE make EL1&0 stage 1 behave as disabled (ASL
+     * AArch64.S1Enabled); DC is effectively 0 only with {E2H, TGE} = {1, 1}
+     * (DDI0487 D24.2 HCR_EL2.DC). */
+    el10->dc = (hcr & HCR_DC) && !hcr_host(hcr);
+    el10->enabled = (sctlr1 & SCTLR_M) && !el10->dc && !(hcr & HCR_TGE);
     el10->wxn = sctlr1 & SCTLR_WXN;
     el10->icache_on = sctlr1 & SCTLR_I;
+    el10->dcache_on = sctlr1 & SCTLR_C;
     el10->mair = cpu->reg[MMU_MAIR_EL1];
 
     mmu_s1_regime *el20 = &cpu->s1[MMU_REGIME_EL20];
@@ -306,6 +314,7 @@ void decode_regimes(mmu_cpu *cpu)
         r->enabled = sctlr2 & SCTLR_M;
         r->wxn = sctlr2 & SCTLR_WXN;
         r->icache_on = sctlr2 & SCTLR_I;
+        r->dcache_on = sctlr2 & SCTLR_C;
         r->mair = cpu->reg[MMU_MAIR_EL2];
     }
     decode_stage2(cpu);

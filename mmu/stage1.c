@@ -34,7 +34,7 @@ static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
     res->s1_level = MMU_NO_LEVEL;
     res->s1_size_shift = (uint8_t)pa_bits;
     res->s1perm = (mmu_s1_perms){.off = true};
-    res->s1_attr = s1_disabled_attr(r, w->acc->kind);
+    res->s1_desc_attr = s1_disabled_attr(r, w->acc->kind);
     return true;
 }
 
@@ -89,7 +89,9 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     uint64_t oa = desc_output_address(desc, shift, rg->ds, rg->lpa_desc) | (va & GENMASK64(shift - 1, 0));
     if (oa >> rg->oa_bits)
         return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, leaf.level);
-    bool contig = desc & DESC_CONTIG;
+    /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
+     * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
+    bool contig = (desc & DESC_CONTIG) && contig_bit_effective(rg->granule, leaf.level);
     unsigned size_shift = shift + (contig ? contig_entries_shift(rg->granule, leaf.level) : 0);
     /* IMPLEMENTATION DEFINED: a misprogrammed contiguous bit faults (ASL
      * AArch64.ContiguousBitFaults). */
@@ -120,7 +122,7 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     res->s1_size_shift = (uint8_t)size_shift;
     res->s1_contig = contig;
     res->ng = regime != MMU_REGIME_EL2 && (desc & DESC_NG);
-    res->s1_attr = s1_leaf_attr(r, rg, desc);
+    res->s1_desc_attr = s1_leaf_attr(r, rg, desc);
 
     if (!s1_access_allowed(w->cpu, regime, acc, &res->s1perm))
         return walk_fault(w, MMU_FAULT_PERMISSION, 1, leaf.level);
@@ -132,17 +134,21 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     if (dirty)
         updated &= ~DESC_AP_RO;
     if (updated != desc && !acc->no_update) {
-        /* Under stage 2 the descriptor's page must be writable there; if
-         * not, it is a stage-2 Permission fault on the walk (S1PTW, WnR). */
-        if (w->s2_on && !leaf.s2_writable) {
-            walk_fault(w, MMU_FAULT_PERMISSION, 2, leaf.s2_level);
-            rec->fault.s1ptw = true;
-            rec->fault.write = true;
-            rec->fault.ipa_valid = true;
-            rec->fault.ipa = rec->reads[leaf.read_index].ipa;
-            return false;
+        /* Under stage 2 the update is a write to the descriptor's IPA: it
+         * goes through stage 2 again as a table-walk write (ASL
+         * AArch64.S1Translate: AArch64.S2Translate with
+         * CreateAccDescTTEUpdate). Stage 2 must grant write, possibly by
+         * making a writable-clean (DBM) entry writable-dirty (DDI0487
+         * D8.5.2.1 R_BDJJL); otherwise it is a stage-2 fault on the walk
+         * (S1PTW). Those stage-2 reads are recorded for the leaf's level. */
+        leaf_desc target = leaf;
+        if (w->s2_on) {
+            mmu_result s2res = {0};
+            if (!s2_translate(w, rec->reads[leaf.read_index].ipa, MMU_ACC_WRITE, true, leaf.level, &target.pa,
+                              &s2res))
+                return false;
         }
-        if (!write_back(w, &leaf, updated))
+        if (!write_back(w, &target, updated))
             return false;
         if (dirty)
             res->s1perm.ap &= 1; /* AP[2] cleared: writable now */

@@ -11,10 +11,10 @@ static bool s2_fault_at(walker *w, uint64_t ipa, bool s1ptw)
     f->ipa = ipa;
     f->ipa_valid = true;
     f->s1ptw = s1ptw;
-    /* A stage-2 fault on a stage-1 table read is a read, whatever the
-     * access (ESR WnR reports the walk's own access; see docs/engine.md). */
-    if (s1ptw)
-        f->write = false;
+    /* f->write stays the access's: ESR WnR reports whether the instruction
+     * wrote, also for a stage-2 fault on its stage-1 walk (DDI0487 D24.2
+     * ESR_ELx ISS WnR; ASL AArch64.S2Translate keeps the FaultRecord's
+     * write, set from the access by NoFault, for table reads and updates). */
     return false;
 }
 
@@ -57,7 +57,9 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 2, leaf.level);
         return s2_fault_at(w, ipa, s1ptw);
     }
-    bool contig = desc & DESC_CONTIG;
+    /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
+     * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
+    bool contig = (desc & DESC_CONTIG) && contig_bit_effective(s2->granule, leaf.level);
     unsigned size_shift = shift + (contig ? contig_entries_shift(s2->granule, leaf.level) : 0);
     /* A contiguous run larger than the input range is misprogrammed: the
      * IMPLEMENTATION DEFINED choice here is a Translation fault (ASL
@@ -100,7 +102,7 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         res->s2perm.s2ap = (uint8_t)FIELD_GET(DESC_S2AP, updated);
     }
 
-    res->attr = s2_leaf_attr(s2, desc);
+    res->s2_desc_attr = s2_leaf_attr(s2, desc);
     *pa = out;
     return true;
 }

@@ -106,6 +106,8 @@
 #define HCR_DC BIT64(12)
 #define HCR_TGE BIT64(27)
 #define HCR_RW BIT64(31)
+#define HCR_CD BIT64(32)
+#define HCR_ID BIT64(33)
 #define HCR_E2H BIT64(34)
 
 /* Encoding of PARange / IPS / PS: output size in bits (0..6). */

@@ -8,6 +8,7 @@
 
 #include "desc.h"
 #include "geometry.h"
+#include "internal.h"
 #include "tlb.h"
 
 static inline uint64_t make_tag(uint64_t base, unsigned shift, mmu_tlbe_kind kind, mmu_regime regime)
@@ -355,6 +356,9 @@ static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_acc
     mmu_fault f = mmu_check_permissions(cpu, regime, e->s2_enabled, acc, &res);
     if (f.type != MMU_FAULT_NONE || !allowed_now(&res, acc->kind))
         return false;
+    /* Attributes depend on the access kind (SCTLR_ELx.{C, I}): finish
+     * them for this access, not the one that filled the entry. */
+    finish_attrs(cpu, regime, e->s2_enabled, acc->kind, &res);
 
     walk->access = *acc;
     walk->regime = regime;
@@ -474,27 +478,29 @@ static void cache_s2_read(mmu_tlb *tlb, const mmu_walk *w, const mmu_desc_read *
                      ipa, vmid, 0);
 }
 
-/* Fills the walk cache from a successful walk's reads. The stage-2 reads
- * before a stage-1 read translated that read's IPA; those after the last
- * stage-1 read translated the final IPA. */
+/* Fills the walk cache from a successful walk's reads. A stage-2 read
+ * tagged for_s1_level = L translated the IPA of the stage-1 read at level
+ * L (the table read itself, or the hardware update of the stage-1 leaf,
+ * which walks stage 2 again after it); untagged stage-2 reads translated
+ * the final IPA. */
 static void fill_walk_cache(mmu_tlb *tlb, const mmu_walk *w, uint64_t va, uint16_t vmid)
 {
-    unsigned pending = 0, first_pending = 0;
+    uint64_t s1_ipa[MMU_LEVEL_MAX - MMU_LEVEL_MIN + 1] = {0};
     for (unsigned i = 0; i < w->n_reads; i++) {
         const mmu_desc_read *rd = &w->reads[i];
-        if (rd->stage == 2) {
-            if (!pending++)
-                first_pending = i;
+        if (rd->stage != 1)
             continue;
-        }
-        for (unsigned j = first_pending; pending && j < i; j++)
-            cache_s2_read(tlb, w, &w->reads[j], rd->ipa, vmid);
-        pending = 0;
+        s1_ipa[rd->level - MMU_LEVEL_MIN] = rd->ipa;
         if (is_table_desc(rd->value, rd->level) && !rd->updated)
             cache_descriptor(tlb, rd, MMU_TLBE_S1_TABLE, w->regime, w->s1_granule, va, vmid, w->asid);
     }
-    for (unsigned j = first_pending; pending && j < w->n_reads; j++)
-        cache_s2_read(tlb, w, &w->reads[j], w->result.ipa, vmid);
+    for (unsigned i = 0; i < w->n_reads; i++) {
+        const mmu_desc_read *rd = &w->reads[i];
+        if (rd->stage != 2)
+            continue;
+        uint64_t ipa = rd->for_s1_level == MMU_NO_LEVEL ? w->result.ipa : s1_ipa[rd->for_s1_level - MMU_LEVEL_MIN];
+        cache_s2_read(tlb, w, rd, ipa, vmid);
+    }
 }
 
 /* ------------------------------------------------------------------------

@@ -180,7 +180,10 @@ static void decode_range(const mmu_tlbi_op *op, const mmu_tlbi_ctx *ctx, mmu_tlb
     uint64_t pages = (uint64_t)(t->num + 1) << (5 * t->scale + 1);
     t->start = base;
     t->last = range_last(base, pages << t->tg);
-    if (t->ttl_raw) {
+    /* TTL 0b00: any level; else the leaf level, except that 0b01 with the
+     * 16K granule is reserved (treated as 0b00) without FEAT_LPA2 (DDI0487
+     * Table D8-124): ttl_hint_valid() holds that rule for levels 1..3. */
+    if (t->ttl_raw && ttl_hint_valid(t->tg, (int)t->ttl_raw, ctx->lpa2)) {
         t->ttl_valid = true;
         t->ttl_granule = t->tg;
         t->ttl_level = (int8_t)t->ttl_raw;

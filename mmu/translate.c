@@ -34,13 +34,13 @@ bool mmu_walk_translate(mmu_cpu *cpu, const mmu_access *acc, mmu_walk *rec)
 
     if (!w.s2_on || acc->s1_only) {
         res->pa = res->ipa;
-        res->attr = res->s1_attr;
+        finish_attrs(cpu, rec->regime, false, acc->kind, res);
         mmu_check_permissions(cpu, rec->regime, false, acc, res);
         return true;
     }
     if (!s2_translate(&w, res->ipa, acc->kind, false, MMU_NO_LEVEL, &res->pa, res))
         return false;
-    res->attr = combine_s1_s2_attr(res->s1_attr, res->attr);
+    finish_attrs(cpu, rec->regime, true, acc->kind, res);
     mmu_check_permissions(cpu, rec->regime, true, acc, res);
     return true;
 }

@@ -20,7 +20,7 @@ bool walk_fault(walker *w, mmu_fault_type type, int stage, int level)
 static mmu_desc_read *new_read(mmu_walk *rec)
 {
     if (rec->n_reads >= MMU_MAX_READS)
-        return NULL; /* cannot happen: 35 reads at most */
+        return NULL; /* cannot happen: 40 reads at most */
     mmu_desc_read *r = &rec->reads[rec->n_reads++];
     *r = (mmu_desc_read){0};
     return r;
@@ -56,8 +56,6 @@ bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int8_t for_s1_lev
              * here is a stage-2 fault with S1PTW set. */
             if (!s2_translate(w, desc_ipa, MMU_ACC_READ, true, (int8_t)level, &desc_pa, &s2res))
                 return false;
-            leaf->s2_writable = s2res.s2perm.s2ap & 2;
-            leaf->s2_level = s2res.s2_level;
         }
 
         mmu_desc_read *rd = new_read(w->rec);

@@ -39,8 +39,6 @@ typedef struct leaf_desc {
     uint64_t pa;          /* where it lives (for hardware updates) */
     int8_t level;
     unsigned read_index;  /* its entry in rec->reads */
-    bool s2_writable;     /* stage 1 under stage 2: the table page allows writes */
-    int8_t s2_level;      /* ... and the stage-2 level that mapped it */
     table_attrs tattrs;
 } leaf_desc;
 
@@ -54,9 +52,9 @@ bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int8_t for_s1_lev
 
 /* Stage 2 of `ipa` for an access of `kind`: for a stage-1 table read
  * (s1ptw, tagged with that stage-1 level) or for the final IPA. Fills
- * *pa, and the leaf's permissions, level and size in res's s2 fields;
- * res->attr receives stage 2's own attributes (the caller combines them
- * with stage 1's). On a fault fills w->rec->fault as a stage-2 fault. */
+ * *pa, and the leaf's permissions, level, size and descriptor attributes
+ * (s2_desc_attr) in res's s2 fields. On a fault fills w->rec->fault as a
+ * stage-2 fault. */
 bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int8_t for_s1_level,
                   uint64_t *pa, mmu_result *res);
 

@@ -91,6 +91,13 @@ static void test_stage1(void)
     /* S12E1R with stage 2 off: the stage-1 answer. */
     CHECK_EQ(at(&e, "s12e1r", VA0, 2), MMU_AT_PAR);
     CHECK_EQ(res.par, par_ok(DATA));
+    /* SCTLR_EL1.C = 0: data accesses to Normal memory are Non-cacheable,
+     * and PAR shows it (DDI0487 D7.5: "The effect of SCTLR_ELx.C ... is
+     * reflected in the result of the address translation instructions in
+     * the PAR"): ATTR 0x44, SH 0b10 (Normal NC reports Outer Shareable). */
+    mmu_cpu_set_reg(&e.cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_I);
+    CHECK_EQ(at(&e, "s1e1r", VA0, 1), MMU_AT_PAR);
+    CHECK_EQ(res.par, (DATA & GENMASK64(51, 12)) | (UINT64_C(0x44) << 56) | (UINT64_C(2) << 7) | PAR_NS | PAR_RES1);
     env_free(&e);
 }
 

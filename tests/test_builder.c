@@ -210,6 +210,56 @@ static void test_contiguous(void)
     testmem_free(&e.m);
 }
 
+/* Where the Contiguous bit is RES0 (DDI0487 D8.7.1: the 4K level-0 block
+ * with DS=1, the 16K level-1 block with DS=1, the 64K level-1 block with
+ * FEAT_LPA) MMU_MAP_CONTIG leaves it clear even over a run that would be
+ * aligned: 16 x 512GB (4K L0) and 32 x 4TB (64K L1) blocks here, each a
+ * block of its own size when walked. */
+static void test_contiguous_res0(void)
+{
+    static const struct {
+        const char *name;
+        mmu_granule g;
+        bool ds, lpa;
+        wc_fmt fmt;
+        uint64_t ia, oa, size, step;
+        int level;
+        uint8_t shift;
+        unsigned l0_index;    /* root index of ia */
+    } rows[] = {
+        /* IA[51:48] = 0xf -> L-1 index 0xf, then L0 indices 0..15. */
+        {"4K DS=1 L0 blocks", MMU_GRANULE_4K, true, false, WC_FMT_DS, 0x000f000000000000ull, 0x000a800000000000ull,
+         0x80000000000ull, 0x8000000000ull, 0, 39, 0xf},
+        /* IA[51:42] = 0xf00 >> 2 = 0x3c0 .. 0x3df. */
+        {"64K LPA L1 blocks", MMU_GRANULE_64K, false, true, WC_FMT_LPA, 0x000f000000000000ull,
+         0x000c000000000000ull, 0x800000000000ull, 0x40000000000ull, 1, 42, 0x3c0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        env e;
+        mmu_pt_format f = {1, rows[i].g, rows[i].ds, rows[i].lpa, 52, MMU_NO_LEVEL};
+        env_init(&e, WC_HIGH, &f);
+        s1_regs(&e, rows[i].g, 12, rows[i].ds, false);
+        CHECK_EQ(map(&e, rows[i].ia, rows[i].oa, rows[i].size, WC_AF, MMU_MAP_CONTIG), 0);
+        uint64_t table = e.b.root;
+        unsigned first = rows[i].l0_index;
+        if (rows[i].level == 0) { /* through the level -1 table */
+            table = wc_desc_addr(entry(&e, e.b.root, first), rows[i].fmt);
+            first = 0;
+        }
+        unsigned n = (unsigned)(rows[i].size / rows[i].step);
+        for (unsigned k = 0; k < n; k++)
+            CHECK_EQ(entry(&e, table, first + k),
+                     wc_leaf(rows[i].oa + k * rows[i].step, rows[i].fmt, rows[i].level, WC_AF));
+        mmu_walk w;
+        CHECK(wc_walk(&e.cpu, rows[i].ia + rows[i].step + 0x1234, MMU_ACC_READ, 1, &w));
+        CHECK_EQ(w.result.pa, rows[i].oa + rows[i].step + 0x1234);
+        CHECK(!w.result.s1_contig);
+        CHECK_EQ(w.result.s1_size_shift, rows[i].shift);
+        testmem_free(&e.m);
+    }
+}
+
 /* TTBR1 addresses, DS=1 (level -1, 52-bit OA and table addresses), 64K
  * LPA, stage-2 concatenation. */
 static void test_formats(void)
@@ -390,4 +440,4 @@ static void test_errors(void)
     testmem_free(&m);
 }
 
-TEST_MAIN(TEST(test_blocks_pages_split), TEST(test_contiguous), TEST(test_formats), TEST(test_errors))
+TEST_MAIN(TEST(test_blocks_pages_split), TEST(test_contiguous), TEST(test_contiguous_res0), TEST(test_formats), TEST(test_errors))

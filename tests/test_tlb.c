@@ -442,8 +442,73 @@ static void test_tlbi_scope_with_vhe(void)
     env_free(&e);
 }
 
+/* A stage-1 hardware update (TCR_EL1.HA, AF=0 leaf) under stage 2 walks
+ * stage 2 again for the leaf descriptor's IPA (ASL AArch64.S1Translate:
+ * the update goes through AArch64.S2Translate). The walk cache must tag
+ * the stage-2 descriptors of that walk with the IPA they translated (the
+ * stage-1 level-3 table page T), not with the final IPA, so that the
+ * hypervisor's IPAS2E1 of T (then VMALLE1) removes them: the hypervisor
+ * here moves T to a copy whose entry maps VA0 to PA_NEW. */
+static void test_s1_update_walk_cached_by_its_ipa(void)
+{
+    mmu_tlb_config cfg = env_unbounded(256);
+    tlb_env e;
+    env_init(&e, false, true, &cfg);
+    bool walked;
+    env_map(&e, VA0, PA_OLD, PG, DESC_NG, 0); /* AF = 0: the walk sets it */
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    mmu_access acc = {.va = VA0, .kind = MMU_ACC_READ, .el = 1};
+    mmu_walk w;
+    CHECK(mmu_walk_translate(&e.cpu, &acc, &w)); /* no TLB: find T */
+    uint64_t leaf_ipa = 0;
+    for (unsigned i = 0; i < w.n_reads; i++)
+        if (w.reads[i].stage == 1 && w.reads[i].level == 3)
+            leaf_ipa = w.reads[i].ipa;
+    uint64_t t = leaf_ipa & ~(PG - 1), copy = ENV_RAM + 0x900000;
+    CHECK(t >= ENV_TABLES);
+    for (uint64_t off = 0; off < PG; off += 8)
+        testmem_write(&e.mem, copy + off, testmem_read(&e.mem, t + off));
+    uint64_t entry = testmem_read(&e.mem, leaf_ipa);
+    testmem_write(&e.mem, copy + (leaf_ipa - t), (entry & ~GENMASK64(47, 12)) | PA_NEW);
+    env_map_s2(&e, t, copy, PG);
+    env_tlbi(&e, "ipas2e1is", t >> 12);
+    env_tlbi(&e, "vmalle1is", 0);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_NEW);
+    CHECK(walked);
+    env_free(&e);
+}
+
+/* Memory attributes depend on the access (SCTLR_EL1.C for data, .I for
+ * fetches: DDI0487 D7.5), so a hit reports them for its own kind, not for
+ * the access that filled the entry. MAIR_EL1 attr 0 is 0xff (WB). */
+static void test_hit_attributes_follow_the_access(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    env_map(&e, VA0, PA_OLD, PG, S1_RW | DESC_NG, 0);
+    mmu_cpu_set_reg(&e.cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_I); /* data NC, fetches cacheable */
+    mmu_walk w;
+    bool walked;
+    mmu_access rd = {.va = VA0, .kind = MMU_ACC_READ, .el = 1};
+    mmu_access fe = {.va = VA0, .kind = MMU_ACC_FETCH, .el = 1};
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &rd, &w, &walked));
+    CHECK(walked);
+    CHECK_EQ(w.result.attr.attr, 0x44);
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &fe, &w, &walked));
+    CHECK(!walked);
+    CHECK_EQ(w.result.attr.attr, 0xff);
+    CHECK_EQ(w.result.attr.sh, 0); /* the descriptor's SH: NSH */
+    mmu_cpu_set_reg(&e.cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &rd, &w, &walked));
+    CHECK(!walked);
+    CHECK_EQ(w.result.attr.attr, 0xff);
+    env_free(&e);
+}
+
 TEST_MAIN(TEST(test_stale_until_right_tlbi), TEST(test_asid_and_global), TEST(test_range_edges),
           TEST(test_ttl), TEST(test_block_partly_covered), TEST(test_stage2_and_combined),
           TEST(test_ripas2), TEST(test_walk_cache_table_entries), TEST(test_dbm_write_walks),
           TEST(test_permissions_rechecked), TEST(test_modes_and_policies), TEST(test_bad_config),
-          TEST(test_tlbi_scope_with_vhe))
+          TEST(test_tlbi_scope_with_vhe), TEST(test_s1_update_walk_cached_by_its_ipa),
+          TEST(test_hit_attributes_follow_the_access))

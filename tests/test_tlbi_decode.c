@@ -209,6 +209,19 @@ static void test_range_operand(void)
     /* TG 0 is reserved: nothing. */
     t = decode("rvae1", range_xt(0, 1, 3, 0, 0x10), &c);
     CHECK(t.nothing);
+    /* Range TTL 0b01 (level 1) with the 16K granule is reserved without
+     * FEAT_LPA2 and treated as 0b00, any level (DDI0487 Table D8-124; TTL
+     * field of TLBI RVAE1 etc.): no hint, so 16K level-2/3 leaves still
+     * go. With FEAT_LPA2 it means level 1; for 4K and 64K it always does. */
+    t = decode("rvale1", range_xt(2, 0, 0, 1, 0x3), &c);
+    CHECK(!t.ttl_valid);
+    t = decode("rvale1", range_xt(1, 0, 0, 1, 0x3), &c);
+    CHECK(t.ttl_valid && t.ttl_level == 1 && t.ttl_granule == MMU_GRANULE_4K);
+    t = decode("rvale1", range_xt(3, 0, 0, 1, 0x3), &c);
+    CHECK(t.ttl_valid && t.ttl_level == 1 && t.ttl_granule == MMU_GRANULE_64K);
+    c.lpa2 = true;
+    t = decode("rvale1", range_xt(2, 0, 0, 1, 0x3), &c);
+    CHECK(t.ttl_valid && t.ttl_level == 1 && t.ttl_granule == MMU_GRANULE_16K);
 }
 
 /* Which DS each range operation consults (see range_ds in mmu/tlbi.c). */

@@ -52,7 +52,7 @@ static void test_stage1_attrs(void)
         mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, MAIR);
         mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 16, 5, false));
         mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, LO(0));
-        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M);
+        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
         mmu_walk w;
         CHECK(wc_walk(&cpu, 0x123456789abcull, MMU_ACC_READ, 1, &w));
         CHECK_EQ(w.result.s1_attr.attr, rows[i].attr);
@@ -93,7 +93,7 @@ static void test_ds_shareability(void)
     mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, tcr);
     mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, wc_ttbr(HI(0), true));
     mmu_cpu_set_reg(&cpu, MMU_TTBR1_EL1, wc_ttbr(HI(5), true));
-    mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M);
+    mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
     mmu_walk w;
     check_context = "DS=1 TTBR0: SH from TCR.SH0 (ISH)";
     CHECK(wc_walk(&cpu, 0x000f123456789abcull, MMU_ACC_READ, 1, &w));
@@ -156,12 +156,108 @@ static void test_combined_attrs(void)
         mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, MAIR);
         mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 25, 5, false));
         mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, 0x40000000ull);
-        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M);
+        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
         mmu_walk w;
         CHECK(wc_walk(&cpu, 0x40001234ull, MMU_ACC_READ, 1, &w));
         CHECK_EQ(w.result.pa, 0x840001234ull);
         CHECK_EQ(w.result.s1_attr.attr, rows[i].s1attr);
         CHECK_EQ(w.result.s1_attr.sh, rows[i].s1sh);
+        CHECK_EQ(w.result.attr.attr, rows[i].attr);
+        CHECK_EQ(w.result.attr.sh, rows[i].sh);
+        testmem_free(&m);
+    }
+}
+
+/* Transient hints survive the combination: the result takes stage 1's
+ * allocation hints and transient hint whenever it is cacheable (DDI0487
+ * D8.6.3 "the final cache allocation hints are the stage 1 cache
+ * allocation hints"; ASL S2CombineS1AttrHints copies s1 hints and
+ * transient). MAIR nibbles: 0b01RW WB transient, 0b00RW WT transient,
+ * 0b10RW WT. Stage 1 0x77 (WB transient, RW) with stage 2 WT (MemAttr
+ * 0b1010) is WT transient RW: 0x33, not 0xbb. */
+static void test_transient_hints(void)
+{
+    static const struct {
+        const char *name;
+        uint8_t s1mair;
+        uint64_t s2;
+        uint8_t attr;
+    } rows[] = {
+        {"WB transient + WT: WT transient", 0x77, MEMATTR(0xa), 0x33},
+        {"WB transient + WB: WB transient", 0x77, MEMATTR(0xf), 0x77},
+        {"WT transient + WB: WT transient", 0x33, MEMATTR(0xf), 0x33},
+        {"WB transient + NC: NC", 0x77, MEMATTR(0x5), 0x44},
+        /* outer WB transient R (0b0110) + outer WT; inner WB RW + inner WB. */
+        {"outer WB-transient R + WT, inner WB + WB", 0x6f, MEMATTR(0xb), 0x2f},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        testmem m;
+        testmem_init(&m);
+        testmem_add(&m, 0x840000000ull, 0x10000);
+        testmem_add(&m, 0x90000000ull, 0x10000);
+        mmu_cpu cpu;
+        wc_cpu_max(&cpu, &m);
+        testmem_write(&m, 0x90000000ull + 8, wc_leaf(0x840000000ull, WC_FMT_48, 1, WC_AF | S2AP_RW | SH(3) | rows[i].s2));
+        testmem_write(&m, 0x840000000ull + 8, wc_leaf(0x40000000ull, WC_FMT_48, 1, WC_AF | ATTRIDX(1) | SH(3)));
+        mmu_cpu_set_reg(&cpu, MMU_VTCR_EL2, wc_vtcr(MMU_GRANULE_4K, 24, 1, false, 5, false));
+        mmu_cpu_set_reg(&cpu, MMU_VTTBR_EL2, 0x90000000ull);
+        mmu_cpu_set_reg(&cpu, MMU_HCR_EL2, HCR_VM);
+        mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, (uint64_t)rows[i].s1mair << 8);
+        mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 25, 5, false));
+        mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, 0x40000000ull);
+        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
+        mmu_walk w;
+        CHECK(wc_walk(&cpu, 0x40001234ull, MMU_ACC_READ, 1, &w));
+        CHECK_EQ(w.result.s1_attr.attr, rows[i].s1mair);
+        CHECK_EQ(w.result.attr.attr, rows[i].attr);
+        testmem_free(&m);
+    }
+}
+
+/* The stage-2 cacheability controls (DDI0487 D7.5: HCR_EL2.CD = 1 makes
+ * stage-2 translations of data accesses to Normal memory Non-cacheable,
+ * HCR_EL2.ID = 1 those of instruction accesses; ASL AArch64.S2Translate,
+ * which also turns a fetch from stage-2 Device memory into Normal NC),
+ * then the usual combination with stage 1 (whose own attributes, what AT
+ * S1E1* reports, are untouched). Same two-stage setup as above. */
+static void test_stage2_cache_controls(void)
+{
+    static const struct {
+        const char *name;
+        uint64_t hcr, s2;
+        mmu_access_kind kind;
+        uint8_t attr, sh;
+    } rows[] = {
+        {"CD: WB data is NC", HCR_CD, MEMATTR(0xf) | SH(3), MMU_ACC_READ, 0x44, 2},
+        {"CD: stage-2 Device stays Device", HCR_CD, MEMATTR(0x1), MMU_ACC_READ, 0x04, 2},
+        {"CD does not touch fetches", HCR_CD, MEMATTR(0xf) | SH(3), MMU_ACC_FETCH, 0xff, 3},
+        {"ID: WB fetch is NC", HCR_ID, MEMATTR(0xf) | SH(3), MMU_ACC_FETCH, 0x44, 2},
+        {"ID does not touch data", HCR_ID, MEMATTR(0xf) | SH(3), MMU_ACC_WRITE, 0xff, 3},
+        {"fetch from stage-2 Device-nGnRE is NC", 0, MEMATTR(0x1), MMU_ACC_FETCH, 0x44, 2},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        testmem m;
+        testmem_init(&m);
+        testmem_add(&m, 0x840000000ull, 0x10000);
+        testmem_add(&m, 0x90000000ull, 0x10000);
+        mmu_cpu cpu;
+        wc_cpu_max(&cpu, &m);
+        testmem_write(&m, 0x90000000ull + 8, wc_leaf(0x840000000ull, WC_FMT_48, 1, WC_AF | S2AP_RW | rows[i].s2));
+        testmem_write(&m, 0x840000000ull + 8, wc_leaf(0x40000000ull, WC_FMT_48, 1, WC_AF | ATTRIDX(3) | SH(3)));
+        mmu_cpu_set_reg(&cpu, MMU_VTCR_EL2, wc_vtcr(MMU_GRANULE_4K, 24, 1, false, 5, false));
+        mmu_cpu_set_reg(&cpu, MMU_VTTBR_EL2, 0x90000000ull);
+        mmu_cpu_set_reg(&cpu, MMU_HCR_EL2, HCR_VM | rows[i].hcr);
+        mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, MAIR);
+        mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 25, 5, false));
+        mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, 0x40000000ull);
+        mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
+        mmu_walk w;
+        CHECK(wc_walk(&cpu, 0x40001234ull, rows[i].kind, 1, &w));
+        CHECK_EQ(w.result.pa, 0x840001234ull);
+        CHECK_EQ(w.result.s1_attr.attr, 0xff);
+        CHECK_EQ(w.result.s1_attr.sh, 3);
         CHECK_EQ(w.result.attr.attr, rows[i].attr);
         CHECK_EQ(w.result.attr.sh, rows[i].sh);
         testmem_free(&m);
@@ -207,7 +303,75 @@ static void test_mmu_off_attrs(void)
     CHECK_EQ(w.result.s1_attr.sh, 0);
     CHECK_EQ(w.result.attr.attr, 0xff);
     CHECK_EQ(w.result.attr.sh, 3);
+    /* DC keeps its effect under TGE when E2H=0 (an EL0 access of a
+     * non-VHE host): only {E2H, TGE} = {1, 1} forces DC to 0 (D24.2
+     * HCR_EL2.DC; ASL AArch64.S1DisabledOutput reads walkparams.dc). */
+    check_context = "HCR_EL2.DC with TGE, E2H=0";
+    mmu_cpu_set_reg(&cpu, MMU_HCR_EL2, HCR_DC | HCR_TGE);
+    CHECK(wc_walk(&cpu, 0x40001234ull, MMU_ACC_READ, 0, &w));
+    CHECK(w.s2_enabled);
+    CHECK_EQ(w.result.s1_attr.attr, 0xff);
+    CHECK_EQ(w.result.s1_attr.sh, 0);
     testmem_free(&m);
 }
 
-TEST_MAIN(TEST(test_stage1_attrs), TEST(test_ds_shareability), TEST(test_combined_attrs), TEST(test_mmu_off_attrs))
+/* The cacheability controls with stage 1 on (DDI0487 D7.5 "Cacheability
+ * control fields": SCTLR_ELx.C = 0 makes stage-1 data accesses to Normal
+ * memory Non-cacheable, SCTLR_ELx.I = 0 instruction accesses; "the effect
+ * of SCTLR_ELx.C ... is reflected in ... the PAR"; ASL AArch64.S1Translate
+ * also turns a fetch from Device memory into Normal Non-cacheable).
+ * Normal NC reports OSH. Same walk as test_stage1_attrs; EL1&0 and EL2. */
+static void test_cache_controls(void)
+{
+    static const struct {
+        const char *name;
+        bool el2;
+        uint64_t sctlr, leaf;
+        mmu_access_kind kind;
+        uint8_t attr, sh;
+    } rows[] = {
+        {"C=0: WB data is NC", false, SCTLR_I, ATTRIDX(3) | SH(3), MMU_ACC_READ, 0x44, 2},
+        {"C=0: WT write is NC", false, SCTLR_I, ATTRIDX(4) | SH(3), MMU_ACC_WRITE, 0x44, 2},
+        {"C=0: Device stays Device", false, SCTLR_I, ATTRIDX(1), MMU_ACC_READ, 0x04, 2},
+        {"C=0: outer NC inner WB is NC", false, SCTLR_I, ATTRIDX(5) | SH(3), MMU_ACC_READ, 0x44, 2},
+        {"C=0 does not touch fetches", false, SCTLR_I, ATTRIDX(3) | SH(3), MMU_ACC_FETCH, 0xff, 3},
+        {"I=0: WB fetch is NC", false, SCTLR_C, ATTRIDX(3) | SH(3), MMU_ACC_FETCH, 0x44, 2},
+        {"I=0 does not touch data", false, SCTLR_C, ATTRIDX(3) | SH(3), MMU_ACC_READ, 0xff, 3},
+        {"fetch from Device-nGnRE is NC", false, SCTLR_C | SCTLR_I, ATTRIDX(1), MMU_ACC_FETCH, 0x44, 2},
+        {"EL2: SCTLR_EL2.C=0, WB data is NC", true, SCTLR_I, ATTRIDX(3) | SH(3), MMU_ACC_READ, 0x44, 2},
+        {"EL2: SCTLR_EL2.C=1 keeps WB", true, SCTLR_C | SCTLR_I, ATTRIDX(3) | SH(3), MMU_ACC_READ, 0xff, 3},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        testmem m;
+        testmem_init(&m);
+        testmem_add(&m, WC_LOW, 0x100000);
+        mmu_cpu cpu;
+        wc_cpu_max(&cpu, &m);
+        wc_chain c = {0, 4, {0x24, 0xd1, 0xb3, 0x189}, {LO(0), LO(1), LO(2), LO(3)}, WC_FMT_48, 0x876543000ull,
+                      WC_AF | rows[i].leaf};
+        wc_chain_write(&m, &c, MMU_NO_LEVEL, 0, NULL);
+        if (rows[i].el2) {
+            mmu_cpu_set_reg(&cpu, MMU_MAIR_EL2, MAIR);
+            mmu_cpu_set_reg(&cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 16) | FIELD_PREP(TCR2_PS, 5));
+            mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL2, LO(0));
+            mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL2, SCTLR_M | rows[i].sctlr);
+            /* SCTLR_EL1.C does not reach the EL2 regime. */
+            mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_C | SCTLR_I);
+        } else {
+            mmu_cpu_set_reg(&cpu, MMU_MAIR_EL1, MAIR);
+            mmu_cpu_set_reg(&cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 16, 5, false));
+            mmu_cpu_set_reg(&cpu, MMU_TTBR0_EL1, LO(0));
+            mmu_cpu_set_reg(&cpu, MMU_SCTLR_EL1, SCTLR_M | rows[i].sctlr);
+        }
+        mmu_walk w;
+        CHECK(wc_walk(&cpu, 0x123456789abcull, rows[i].kind, rows[i].el2 ? 2 : 1, &w));
+        CHECK_EQ(w.result.s1_attr.attr, rows[i].attr);
+        CHECK_EQ(w.result.s1_attr.sh, rows[i].sh);
+        CHECK_EQ(w.result.attr.attr, rows[i].attr);
+        CHECK_EQ(w.result.attr.sh, rows[i].sh);
+        testmem_free(&m);
+    }
+}
+
+TEST_MAIN(TEST(test_stage1_attrs), TEST(test_cache_controls), TEST(test_ds_shareability), TEST(test_combined_attrs), TEST(test_transient_hints), TEST(test_stage2_cache_controls), TEST(test_mmu_off_attrs))

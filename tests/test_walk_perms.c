@@ -35,13 +35,14 @@ enum { EL10, EL2_ONLY, EL20 };
 #define R MMU_ACC_READ
 #define W MMU_ACC_WRITE
 #define X MMU_ACC_FETCH
-enum { PLAIN = 0, UNPRIV = 1, PAN = 2, WXN = 4, HPD = 8 };
+enum { PLAIN = 0, UNPRIV = 1, PAN = 2, WXN = 4, HPD = 8, HD = 16 };
+#define DBM BIT64(51)
 
 typedef struct perm_case {
     const char *name;
     int regime;
     uint64_t leaf, tattr;
-    unsigned ctl;          /* UNPRIV, PAN (access), WXN, HPD (registers) */
+    unsigned ctl;          /* UNPRIV, PAN (access), WXN, HPD, HD (registers) */
     uint8_t el;
     mmu_access_kind kind;
     bool allowed;
@@ -116,25 +117,43 @@ static const perm_case cases[] = {
     {"EL2&0 AP=01 EL0 read", EL20, AP01, 0, PLAIN, 0, R, true, "rwx"},
     {"EL2&0 AP=01 EL2 fetch: implicit PXN", EL20, AP01, 0, PLAIN, 2, X, false, NULL},
     {"EL2&0 PAN AP=01 EL2 read", EL20, AP01, 0, PAN, 2, R, false, NULL},
+    /* Hardware dirty state (TCR.HA = HD = 1): a DBM=1 descriptor with
+     * AP[2]=1 is writable-clean, and writable-clean counts as writable for
+     * WXN and for the implicit PXN of EL0-writable memory (DDI0487
+     * D8.5.2.2, R_TTLCV, I_NSYYW, R_NKLQN; ASL AArch64.S1ApplyOutputPerms
+     * clears AP[2] when HA, HD and DBM are 1, before any permission is
+     * worked out). Until a write dirties it, the context may not write
+     * without an update: w is '-'. */
+    {"DBM AP=11 (EL0 writable-clean) EL1 fetch: implicit PXN", EL10, AP11 | DBM, 0, HD, 1, X, false, NULL},
+    {"DBM AP=11 EL0 fetch", EL10, AP11 | DBM, 0, HD, 0, X, true, "r-x"},
+    {"DBM AP=11 EL0 write (dirties it)", EL10, AP11 | DBM, 0, HD, 0, W, true, "rwx"},
+    {"DBM AP=10 (EL1 writable-clean) WXN EL1 fetch", EL10, AP10 | DBM, 0, HD | WXN, 1, X, false, NULL},
+    {"DBM AP=11 WXN EL0 fetch", EL10, AP11 | DBM, 0, HD | WXN, 0, X, false, NULL},
+    {"DBM AP=10 WXN, HD=0: not writable, EL1 fetch", EL10, AP10 | DBM, 0, WXN, 1, X, true, "r-x"},
+    {"DBM AP=11 under APTable=10: read-only, EL1 fetch", EL10, AP11 | DBM, APT10, HD, 1, X, true, "r-x"},
+    {"EL2 DBM AP=10 WXN fetch", EL2_ONLY, AP10 | DBM, 0, HD | WXN, 2, X, false, NULL},
 };
 
 static void setup(mmu_cpu *cpu, const perm_case *c)
 {
     uint64_t sctlr = SCTLR_M | ((c->ctl & WXN) ? SCTLR_WXN : 0);
+    uint64_t hd = (c->ctl & HD) ? TCR_HA | TCR_HD : 0;
     switch (c->regime) {
     case EL10:
-        mmu_cpu_set_reg(cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 16, 5, false) | ((c->ctl & HPD) ? TCR_HPD0 : 0));
+        mmu_cpu_set_reg(cpu, MMU_TCR_EL1,
+                        wc_tcr0(MMU_GRANULE_4K, 16, 5, false) | ((c->ctl & HPD) ? TCR_HPD0 : 0) | hd);
         mmu_cpu_set_reg(cpu, MMU_TTBR0_EL1, LO(0));
         mmu_cpu_set_reg(cpu, MMU_SCTLR_EL1, sctlr);
         break;
     case EL2_ONLY:
-        mmu_cpu_set_reg(cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 16) | FIELD_PREP(TCR2_PS, 5));
+        mmu_cpu_set_reg(cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 16) | FIELD_PREP(TCR2_PS, 5) |
+                                              ((c->ctl & HD) ? TCR2_HA | TCR2_HD : 0));
         mmu_cpu_set_reg(cpu, MMU_TTBR0_EL2, LO(0));
         mmu_cpu_set_reg(cpu, MMU_SCTLR_EL2, sctlr);
         break;
     case EL20:
         mmu_cpu_set_reg(cpu, MMU_HCR_EL2, HCR_E2H | HCR_TGE);
-        mmu_cpu_set_reg(cpu, MMU_TCR_EL2, wc_tcr0(MMU_GRANULE_4K, 16, 5, false));
+        mmu_cpu_set_reg(cpu, MMU_TCR_EL2, wc_tcr0(MMU_GRANULE_4K, 16, 5, false) | hd);
         mmu_cpu_set_reg(cpu, MMU_TTBR0_EL2, LO(0));
         mmu_cpu_set_reg(cpu, MMU_SCTLR_EL2, sctlr);
         break;

@@ -1,7 +1,8 @@
 /* Regime choice and the context a walk is tagged with: HCR_EL2.{VM, DC,
  * TGE, E2H} pick EL1&0 / EL2 / EL2&0 and turn stage 1 / stage 2 on or off
- * (DDI0487 D8.1 "Translation regimes"; HCR_EL2.TGE: SCTLR_EL1.M and
- * HCR_EL2.VM behave as 0; HCR_EL2.DC: EL1&0 stage 1 off, stage 2 on);
+ * (DDI0487 D8.1 "Translation regimes"; HCR_EL2.TGE: SCTLR_EL1.M behaves
+ * as 0; HCR_EL2.DC: EL1&0 stage 1 off, stage 2 on; HCR_EL2.VM and DC have
+ * an Effective value of 0 only when {E2H, TGE} = {1, 1}, D24.2 HCR_EL2);
  * ASID (TCR.A1, TCR.AS) and VMID (VTCR_EL2.VS) widths; the ID fields
  * TGran4_2 (0 = as stage 1) that gate VTCR_EL2.DS. */
 #include "walkcase.h"
@@ -58,8 +59,16 @@ static void test_regime_choice(void)
          0xa76543abcull, 1},
         {"EL2 (E2H=0), VM: EL2 regime, no stage 2", HCR_VM, true, true, 2, VA48, MMU_REGIME_EL2, true, false,
          0x900000abcull, 4},
-        {"EL0, TGE (E2H=0): EL1&0 with both stages off", HCR_VM | HCR_TGE, true, true, 0, VA48, MMU_REGIME_EL10,
-         false, false, VA48, 0},
+        /* TGE with E2H=0 turns EL1&0 stage 1 off but not stage 2: VM (and
+         * DC) are forced to 0 only with E2H=1 (D24.2 HCR_EL2.VM, .DC; ASL
+         * AArch64.NSS2TTWParams reads HCR_EL2.VM | HCR_EL2.DC; QEMU's
+         * arm_hcr_el2_eff clears them only with E2H). */
+        {"EL0, TGE (E2H=0): stage 1 off, VM still on", HCR_VM | HCR_TGE, true, true, 0, 0x876543abcull,
+         MMU_REGIME_EL10, false, true, 0xa76543abcull, 1},
+        {"EL0, TGE+DC (E2H=0): stage 1 off, DC turns stage 2 on", HCR_DC | HCR_TGE, true, true, 0, 0x876543abcull,
+         MMU_REGIME_EL10, false, true, 0xa76543abcull, 1},
+        {"EL1&0 from EL2 (AT S12E1*), E2H+TGE: VM and DC behave as 0", HCR_E2H | HCR_TGE | HCR_VM | HCR_DC, true,
+         true, 1, 0x876543abcull, MMU_REGIME_EL10, false, false, 0x876543abcull, 0},
         {"EL0, E2H without TGE: EL1&0", HCR_E2H, true, true, 0, VA48, MMU_REGIME_EL10, true, false, 0x876543abcull, 4},
         {"EL0, E2H+TGE: EL2&0, VM ignored", HCR_E2H | HCR_TGE | HCR_VM, true, true, 0, VA48, MMU_REGIME_EL20, true,
          false, 0x900000abcull, 4},

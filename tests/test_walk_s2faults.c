@@ -190,6 +190,15 @@ static void test_s1ptw_faults(void)
     CHECK_EQ(w.reads[2].index, 2);
     CHECK_EQ(mmu_dabt_iss(&w.fault, false), 0x85);
     CHECK_EQ(mmu_hpfar(w.fault.ipa), 0x800000ull);
+    /* The same fault met by a store: ESR WnR reports the instruction, a
+     * write (DDI0487 D24.2 ESR_ELx ISS WnR: "whether a synchronous abort
+     * was caused by an instruction writing to a memory location", with a
+     * permitted relaxation to 0 only for atomics; ASL AArch64.S2Translate
+     * keeps the FaultRecord's write, set from the access by NoFault). ISS
+     * = 0x05 | WnR | S1PTW = 0xc5. */
+    CHECK(!wc_walk(&n.cpu, VA48, MMU_ACC_WRITE, 1, &w));
+    check_s2_fault(&w, MMU_FAULT_TRANSLATION, 1, true, 0x80000688ull, true, 0x05, 3);
+    CHECK_EQ(mmu_dabt_iss(&w.fault, false), 0xc5);
     testmem_free(&n.m);
 
     /* The final IPA 0x8010_0abc is unmapped: not S1PTW; 8 + 1 reads. */
@@ -229,21 +238,58 @@ static void test_s1ptw_faults(void)
 
     /* Hardware AF update of a stage-1 descriptor (TCR_EL1.HA) is a write
      * to the descriptor's IPA: with stage 2 read-only there it is a stage-2
-     * Permission fault on the walk, S1PTW, WnR=1 (ASL AArch64.S1Translate:
-     * the update goes through AArch64.S2Translate with a TTW write), at the
-     * leaf's descriptor IPA 0x4000_3000 + 0x189*8. */
+     * Permission fault on the walk, S1PTW (ASL AArch64.S1Translate: the
+     * update goes through AArch64.S2Translate with a TTW write), at the
+     * leaf's descriptor IPA 0x4000_3000 + 0x189*8. That second stage-2
+     * walk is in the record: 8 reads, then the stage-2 L1 block again.
+     * WnR still reports the instruction, a load: 0 (the FaultRecord
+     * AArch64.S2Translate fills keeps the access's write; QEMU agrees). */
     check_context = "S1PTW: hardware AF update under read-only stage 2";
     nested_setup(&n, s2ro, 0x40001000, 0x40100000, 0);
     mmu_cpu_set_reg(&n.cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 16, 5, false) | TCR_HA);
     CHECK(!wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
-    check_s2_fault(&w, MMU_FAULT_PERMISSION, 1, true, 0x40003c48ull, true, 0x0d, 8);
-    CHECK_EQ(mmu_dabt_iss(&w.fault, false), 0xcd);
+    check_s2_fault(&w, MMU_FAULT_PERMISSION, 1, true, 0x40003c48ull, false, 0x0d, 9);
+    CHECK_EQ(w.reads[8].for_s1_level, 3);
+    CHECK(!w.reads[7].updated);
+    CHECK_EQ(mmu_dabt_iss(&w.fault, false), 0x8d);
     CHECK_EQ(testmem_read(&n.m, 0x40003c48ull + SHIFT), n.s1desc[3]); /* not written */
     /* ... and with stage 2 writable the update lands. */
     testmem_write(&n.m, S2ROOT + 8, wc_leaf(0x840000000ull, WC_FMT_48, 1, WC_S2_RW));
     CHECK(wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
     CHECK(w.reads[7].updated);
     CHECK_EQ(testmem_read(&n.m, 0x40003c48ull + SHIFT), n.s1desc[3] | WC_AF);
+    testmem_free(&n.m);
+
+    /* The same update when stage 2 is writable-clean there (S2AP=01 with
+     * DBM=1, VTCR_EL2.HA = HD = 1): the stage-2 translation of the stage-1
+     * descriptor write is made writable-dirty and the stage-1 update lands
+     * (DDI0487 D8.5.2.1 R_BDJJL; ASL AArch64.S1Translate sends the update
+     * through AArch64.S2Translate as a TTW write, whose
+     * AArch64.S2ApplyOutputPerms sets S2AP[1] for DBM and whose dirty
+     * update sets desc[7]). The walk record shows that second stage-2 walk
+     * (one read of the L1 block, tagged with stage-1 level 3, updated)
+     * after the stage-1 leaf and before the final IPA's. */
+    check_context = "S1PTW: hardware AF update, stage 2 writable-clean";
+    const uint64_t s2clean = s2ro | BIT64(51);
+    nested_setup(&n, s2clean, 0x40001000, 0x40100000, 0);
+    mmu_cpu_set_reg(&n.cpu, MMU_TCR_EL1, wc_tcr0(MMU_GRANULE_4K, 16, 5, false) | TCR_HA);
+    mmu_cpu_set_reg(&n.cpu, MMU_VTCR_EL2, wc_vtcr(MMU_GRANULE_4K, 24, 1, false, 5, false) | VTCR_HA | VTCR_HD);
+    const uint64_t blk = wc_leaf(0x840000000ull, WC_FMT_48, 1, s2clean);
+    CHECK(wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
+    CHECK_EQ(w.result.pa, 0x840100abcull);
+    CHECK_EQ(testmem_read(&n.m, 0x40003c48ull + SHIFT), n.s1desc[3] | WC_AF);
+    CHECK_EQ(testmem_read(&n.m, S2ROOT + 8), blk | BIT64(7));
+    CHECK_EQ(w.n_reads, 10);
+    CHECK(w.reads[7].updated);
+    CHECK_EQ(w.reads[7].new_value, n.s1desc[3] | WC_AF);
+    CHECK_EQ(w.reads[8].stage, 2);
+    CHECK_EQ(w.reads[8].level, 1);
+    CHECK_EQ(w.reads[8].for_s1_level, 3);
+    CHECK_EQ(w.reads[8].value, blk);
+    CHECK(w.reads[8].updated);
+    CHECK_EQ(w.reads[8].new_value, blk | BIT64(7));
+    CHECK_EQ(w.reads[9].for_s1_level, MMU_NO_LEVEL);
+    CHECK_EQ(w.reads[9].value, blk | BIT64(7));
     testmem_free(&n.m);
 }
 

@@ -6,6 +6,7 @@
  * L the index is IA[lsb(L-1)-1 : lsb(L)], lsb(L) = G + (G-3)(3-L); the
  * start level takes every bit up to IAsize-1), and the tables are laid out
  * from those hand-computed indices, never from the engine's. */
+#include "desc.h"
 #include "walkcase.h"
 
 typedef enum { EL1_TTBR, EL2_E2H0, EL2_E2H1 } regime_setup;
@@ -152,7 +153,9 @@ static void setup_regime(mmu_cpu *cpu, const s1_case *c, uint64_t ttbr)
     }
 }
 
-static void run_case(const s1_case *c)
+/* Walks case c with `extra` ORed into the leaf descriptor; the leaf must
+ * report size 2^want_shift and the contiguous flag want_contig. */
+static void run_case_with(const s1_case *c, uint64_t extra, uint8_t want_shift, bool want_contig)
 {
     testmem m;
     testmem_init(&m);
@@ -166,7 +169,7 @@ static void run_case(const s1_case *c)
     for (unsigned i = 0; i < c->n; i++) {
         int level = c->start + (int)i;
         bool leaf = i == c->n - 1;
-        uint64_t desc = leaf ? wc_leaf(c->oa, c->fmt, level, WC_AF) : wc_table(c->table[i + 1], c->fmt);
+        uint64_t desc = leaf ? wc_leaf(c->oa, c->fmt, level, WC_AF | extra) : wc_table(c->table[i + 1], c->fmt);
         uint64_t at = c->table[i] + (uint64_t)c->idx[i] * 8;
         testmem_write(&m, at, desc);
         exp[i] = (wc_read){1, (int8_t)level, MMU_NO_LEVEL, c->idx[i], c->table[i], at, at, desc};
@@ -179,7 +182,8 @@ static void run_case(const s1_case *c)
     CHECK_EQ(w.result.pa, c->pa);
     CHECK_EQ(w.result.ipa, c->pa);
     CHECK_EQ((int64_t)w.result.s1_level, (int64_t)(c->start + (int)c->n - 1));
-    CHECK_EQ(w.result.s1_size_shift, c->size_shift);
+    CHECK_EQ(w.result.s1_size_shift, want_shift);
+    CHECK_EQ(w.result.s1_contig, want_contig);
     CHECK_EQ(w.ttbr, c->ttbr);
     CHECK_EQ(w.s1_granule, c->g);
     CHECK_EQ(w.s1_ds, c->ds);
@@ -190,6 +194,8 @@ static void run_case(const s1_case *c)
     testmem_free(&m);
 }
 
+static void run_case(const s1_case *c) { run_case_with(c, 0, c->size_shift, false); }
+
 static void test_stage1_walks(void)
 {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -198,4 +204,42 @@ static void test_stage1_walks(void)
     }
 }
 
-TEST_MAIN(TEST(test_stage1_walks))
+static const s1_case *case_named(const char *name)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (!strcmp(cases[i].name, name))
+            return &cases[i];
+    return NULL;
+}
+
+/* The Contiguous bit (desc[52]) of the block cases above. DDI0487 D8.7.1:
+ * it is RES0 with an Effective value of 0 in the 4K level-0 block (DS=1),
+ * the 16K level-1 block (DS=1) and the 64K level-1 block (FEAT_LPA) (ASL
+ * AArch64.ContiguousBit returns '0' there), so those leaves keep their own
+ * size. Elsewhere it groups 16 (4K), 32 (16K L2, 64K) or 128 (16K L3)
+ * entries (Table D8-104, ASL ContiguousSize): 4K L1 1GB x16 = 2^34, 16K L2
+ * 32MB x32 = 2^30, 64K L2 512MB x32 = 2^34. */
+static void test_contiguous_bit(void)
+{
+    static const struct {
+        const char *name;
+        uint8_t shift;
+        bool contig;
+    } rows[] = {
+        {"4K DS=1 52-bit, L0 block 512GB", 39, false},
+        {"16K DS=1, L1 block 64GB", 36, false},
+        {"64K LPA, L1 block 4TB", 42, false},
+        {"4K 48-bit, L1 block 1GB", 34, true},
+        {"16K DS=1, L2 block 32MB", 30, true},
+        {"64K LPA, L2 block 512MB", 34, true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        const s1_case *c = case_named(rows[i].name);
+        CHECK(c != NULL);
+        if (c)
+            run_case_with(c, DESC_CONTIG, rows[i].shift, rows[i].contig);
+    }
+}
+
+TEST_MAIN(TEST(test_stage1_walks), TEST(test_contiguous_bit))

@@ -8,6 +8,7 @@
  * Indices are worked by hand (see test_walk_stage1.c for the VA used
  * there); concatenated tables are one large table whose index takes every
  * IPA bit from IAsize-1 down (ASL AArch64.S2SLTTEntryAddress). */
+#include "desc.h"
 #include "walkcase.h"
 
 typedef struct s2_case {
@@ -78,7 +79,9 @@ static const s2_case cases[] = {
      0xabcdef12345ull, 2, 4, 2, {0x55e6, 0x1ef1}, {LO(0), LO(4)}, 0x500000000ull, 0x500002345ull, 16},
 };
 
-static void run_case(const s2_case *c)
+/* Walks case c with `extra` ORed into the leaf; the leaf must report size
+ * 2^want_shift and the contiguous flag want_contig. */
+static void run_case_with(const s2_case *c, uint64_t extra, uint8_t want_shift, bool want_contig)
 {
     testmem m;
     testmem_init(&m);
@@ -95,7 +98,7 @@ static void run_case(const s2_case *c)
     for (unsigned i = 0; i < c->n; i++) {
         int level = c->start + (int)i;
         bool leaf = i == c->n - 1;
-        uint64_t desc = leaf ? wc_leaf(c->oa, c->fmt, level, WC_S2_RW) : wc_table(c->table[i + 1], c->fmt);
+        uint64_t desc = leaf ? wc_leaf(c->oa, c->fmt, level, WC_S2_RW | extra) : wc_table(c->table[i + 1], c->fmt);
         uint64_t at = c->table[i] + (uint64_t)c->idx[i] * 8;
         testmem_write(&m, at, desc);
         exp[i] = (wc_read){2, (int8_t)level, MMU_NO_LEVEL, c->idx[i], c->table[i], at, at, desc};
@@ -112,13 +115,16 @@ static void run_case(const s2_case *c)
     CHECK_EQ(w.result.ipa, c->ipa);
     CHECK_EQ(w.result.pa, c->pa);
     CHECK_EQ((int64_t)w.result.s2_level, (int64_t)(c->start + (int)c->n - 1));
-    CHECK_EQ(w.result.s2_size_shift, c->size_shift);
+    CHECK_EQ(w.result.s2_size_shift, want_shift);
+    CHECK_EQ(w.result.s2_contig, want_contig);
     CHECK_EQ((int64_t)w.s2_start_level, (int64_t)c->start);
     CHECK_EQ(w.s2_granule, c->g);
     CHECK_EQ(w.s2_ds, c->ds);
     wc_check_reads(&w, exp, c->n);
     testmem_free(&m);
 }
+
+static void run_case(const s2_case *c) { run_case_with(c, 0, c->size_shift, false); }
 
 static void test_stage2_walks(void)
 {
@@ -256,4 +262,32 @@ static void test_longest_walk(void)
     testmem_free(&m);
 }
 
-TEST_MAIN(TEST(test_stage2_walks), TEST(test_nested_read_order), TEST(test_longest_walk))
+/* The Contiguous bit at stage 2 follows the same rule as stage 1 (DDI0487
+ * D8.7.1, "TCR_ELx.DS or VTCR_EL2.DS"; ASL AArch64.S2NextWalkStateLeaf
+ * uses AArch64.ContiguousBit): RES0, Effective value 0, in the 16K level-1
+ * block (DS=1) and the 64K level-1 block (FEAT_LPA); a 4K level-1 block
+ * groups 16 entries: 2^(30+4). */
+static void test_contiguous_bit(void)
+{
+    static const struct {
+        const char *name;
+        uint8_t shift;
+        bool contig;
+    } rows[] = {
+        {"16K DS=1 SL0=2, L1 block 64GB", 36, false},
+        {"64K LPA SL0=2, L1 block 4TB above 2^48", 42, false},
+        {"4K 40-bit SL0=1, L1 block", 34, true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        check_context = rows[i].name;
+        const s2_case *c = NULL;
+        for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+            if (!strcmp(cases[k].name, rows[i].name))
+                c = &cases[k];
+        CHECK(c != NULL);
+        if (c)
+            run_case_with(c, DESC_CONTIG, rows[i].shift, rows[i].contig);
+    }
+}
+
+TEST_MAIN(TEST(test_stage2_walks), TEST(test_contiguous_bit), TEST(test_nested_read_order), TEST(test_longest_walk))

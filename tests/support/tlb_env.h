@@ -1,5 +1,6 @@
 /* A small machine for the TLB and AT tests: RAM at 0x4000_0000, a CPU with
- * LPA2, 16-bit ASIDs/VMIDs, HAFDBS and PAN, stage-1 tables for EL1&0
+ * LPA2, 16-bit ASIDs/VMIDs, HAFDBS and PAN, the MMU and caches on
+ * (SCTLR_EL1.{M, C, I}), stage-1 tables for EL1&0
  * (4K granule, 48-bit VA, or 52-bit with DS) and optionally a stage 2
  * (4K, 40-bit IPA, level 1) mapping IPA = PA over all RAM. Header-only:
  * each test includes it once. */
@@ -87,7 +88,7 @@ static inline void env_init(tlb_env *e, bool ds, bool stage2, const mmu_tlb_conf
                     FIELD_PREP(TCR_T0SZ, 64 - va_bits) | TCR_EPD1 | FIELD_PREP(TCR_SH0, 3) |
                         FIELD_PREP(TCR_IPS, 6) | TCR_AS | TCR_HA | TCR_HD | (ds ? TCR_DS : 0));
     env_set_asid(e, 5);
-    mmu_cpu_set_reg(&e->cpu, MMU_SCTLR_EL1, SCTLR_M);
+    mmu_cpu_set_reg(&e->cpu, MMU_SCTLR_EL1, SCTLR_M | SCTLR_C | SCTLR_I);
 
     if (stage2) {
         mmu_pt_format f2 = {.stage = 2, .granule = MMU_GRANULE_4K, .ia_bits = 40, .start_level = 1};

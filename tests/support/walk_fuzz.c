@@ -72,8 +72,8 @@ static int fail(char *why, size_t len, const char *msg, uint64_t va)
 static int check_walk(const mmu_walk *w, char *why, size_t len)
 {
     uint64_t va = w->access.va;
-    if (w->n_reads > 35)
-        return fail(why, len, "more than 35 descriptor reads", va);
+    if (w->n_reads > 40)
+        return fail(why, len, "more than 40 descriptor reads", va);
     for (unsigned i = 0; i < w->n_reads; i++) {
         const mmu_desc_read *r = &w->reads[i];
         if (r->level < -1 || r->level > 3 || (r->stage != 1 && r->stage != 2))
