@@ -29,9 +29,11 @@ static mmu_access_kind access_kind(uc_mem_type type)
  * a fetch fill is for the block's start or, when the block crosses a page,
  * for the first instruction of the new page, and a data fill belongs to
  * the load/store of the block whose address falls in the sub-page. */
-uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind)
+uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind, uint32_t *insn,
+                        bool *have_insn)
 {
     uint64_t pc = 0;
+    *have_insn = false;
     uc_reg_read(m->uc, UC_ARM64_REG_PC, &pc);
     if (kind == MMU_ACC_FETCH)
         return (pc & ~(UC_SUBPAGE - 1)) == va ? pc : va;
@@ -39,15 +41,19 @@ uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind)
     uint32_t size = m->block_size < MAX_BLOCK_BYTES ? m->block_size : MAX_BLOCK_BYTES;
     if (!size || !machine_read_va(m, m->block_pc, insns, size, MMU_ACC_FETCH))
         return m->block_pc;
+    *have_insn = true;
     for (uint32_t i = 0; i < size / 4; i++) {
         ldst_info li;
         uint64_t at = m->block_pc + 4 * i;
         if (!ldst_decode(insns[i], at, machine_read_x, m, &li))
             continue;
         bool dir = kind == MMU_ACC_WRITE ? li.write : li.read;
-        if (dir && li.addr < va + UC_SUBPAGE && li.addr + li.bytes > va)
+        if (dir && li.addr < va + UC_SUBPAGE && li.addr + li.bytes > va) {
+            *insn = insns[i];
             return at;
+        }
     }
+    *insn = insns[0];
     return m->block_pc;
 }
 
