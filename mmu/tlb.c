@@ -353,16 +353,19 @@ static bool allowed_now(const mmu_result *res, mmu_access_kind kind)
 }
 
 /* Answers acc from entry e if the cached permissions allow it without a
- * descriptor update; false sends the access to the walker. */
+ * descriptor update; false sends the access to the walker (which rewrites
+ * all of *walk). The result is built in place: a copy of it after the
+ * permission check's byte stores would stall on store forwarding. */
 static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_access *acc,
                        mmu_regime regime, uint64_t va, uint16_t asid, mmu_walk *walk)
 {
-    mmu_result res = e->res;
+    mmu_result *res = &walk->result;
     uint64_t off = va & low_mask(e->tags.size_shift);
-    res.ipa = e->ipa_base | off;
-    res.pa = e->out_base | off;
-    mmu_fault f = mmu_check_permissions(cpu, regime, e->s2_enabled, acc, &res);
-    if (f.type != MMU_FAULT_NONE || !allowed_now(&res, acc->kind))
+    *res = e->res;
+    res->ipa = e->ipa_base | off;
+    res->pa = e->out_base | off;
+    mmu_fault f = mmu_check_permissions(cpu, regime, e->s2_enabled, acc, res);
+    if (f.type != MMU_FAULT_NONE || !allowed_now(res, acc->kind))
         return false;
 
     walk->access = *acc;
@@ -382,7 +385,6 @@ static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_acc
     walk->s2_start_level = e->s2_start_level;
     walk->n_reads = 0;
     memset(&walk->fault, 0, sizeof walk->fault);
-    walk->result = res;
     return true;
 }
 
