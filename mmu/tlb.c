@@ -72,10 +72,11 @@ static int array_alloc(mmu_tlb_array *a, unsigned sets, unsigned ways, bool with
     a->slots = calloc(n, sizeof *a->slots);
     a->ents = calloc(n, sizeof *a->ents);
     if (with_front) {
-        a->nfront = 1;
-        while (a->nfront * 2 <= n)
-            a->nfront *= 2;
-        a->front = calloc(a->nfront, sizeof *a->front);
+        size_t nfront = 1;
+        while (nfront * 2 <= n)
+            nfront *= 2;
+        a->front_mask = nfront - 1;
+        a->front = calloc(nfront, sizeof *a->front);
     }
     if (!a->keys || !a->slots || !a->ents || (with_front && !a->front)) {
         array_free(a);
@@ -197,8 +198,9 @@ static long choose_slot(mmu_tlb *tlb, mmu_tlb_array *a, uint64_t hkey, uint16_t 
  * is cleared so an old entry can never match again. */
 static void bump_epoch(mmu_tlb *tlb)
 {
-    if (++tlb->epoch == 0 && tlb->leaf.front)
-        memset(tlb->leaf.front, 0, tlb->leaf.nfront * sizeof *tlb->leaf.front);
+    tlb->epoch += UINT64_C(1) << 32;
+    if (tlb->epoch == 0 && tlb->leaf.front)
+        memset(tlb->leaf.front, 0, (tlb->leaf.front_mask + 1) * sizeof *tlb->leaf.front);
 }
 
 static void install(mmu_tlb *tlb, mmu_tlb_array *a, const mmu_tlb_entry *e, uint64_t tag, uint32_t ctx,
@@ -238,8 +240,16 @@ int mmu_tlb_init(mmu_tlb *tlb, const mmu_tlb_config *cfg, char *err, size_t errl
         snprintf(err, errlen, "tlb: %zu TLBI operations, counters for %d", nops, MMU_TLB_MAX_OPS);
         return -1;
     }
-    if (cfg->mode == MMU_TLB_NONE)
+    if (cfg->mode == MMU_TLB_NONE) {
+        /* A front of one entry that never matches (its tag lacks the
+         * valid bit), so that lookups need no test for this mode. */
+        tlb->leaf.front = calloc(1, sizeof *tlb->leaf.front);
+        if (!tlb->leaf.front) {
+            snprintf(err, errlen, "tlb: out of memory");
+            return -1;
+        }
         return 0;
+    }
     if (cfg->mode != MMU_TLB_BOUNDED && cfg->mode != MMU_TLB_UNBOUNDED) {
         snprintf(err, errlen, "tlb: unknown mode %d", (int)cfg->mode);
         return -1;
@@ -326,12 +336,11 @@ const mmu_tlb_entry *mmu_tlb_lookup_sets(mmu_tlb *tlb, mmu_tlbe_kind kind, mmu_r
             const mmu_tlb_entry *e = &a->ents[slot];
             touch(tlb, &a->slots[slot]);
             *pa = e->out_base | (va & low_mask(s));
-            a->front[(va >> 12) & (a->nfront - 1)] = (mmu_tlb_front){
+            a->front[(va >> 12) & a->front_mask] = (mmu_tlb_front){
                 .tag = make_tag(va & ~low_mask(12), 12, kind, regime),
+                .ctx_epoch = mmu_tlb_front_ctx(tlb, vmid, asid),
                 .pa_page = *pa & ~low_mask(12),
-                .ctx = ctx,
-                .slot = (uint32_t)slot,
-                .epoch = tlb->epoch,
+                .ent = e,
             };
             return e;
         }
@@ -345,20 +354,23 @@ static bool allowed_now(const mmu_result *res, mmu_access_kind kind)
 }
 
 /* Answers acc from entry e if the cached permissions allow it without a
- * descriptor update; false sends the access to the walker. */
+ * descriptor update; false sends the access to the walker (which rewrites
+ * all of *walk). The result is built in place: a copy of it after the
+ * permission check's byte stores would stall on store forwarding. */
 static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_access *acc,
                        mmu_regime regime, uint64_t va, uint16_t asid, mmu_walk *walk)
 {
-    mmu_result res = e->res;
+    mmu_result *res = &walk->result;
     uint64_t off = va & low_mask(e->tags.size_shift);
-    res.ipa = e->ipa_base | off;
-    res.pa = e->out_base | off;
-    mmu_fault f = mmu_check_permissions(cpu, regime, e->s2_enabled, acc, &res);
-    if (f.type != MMU_FAULT_NONE || !allowed_now(&res, acc->kind))
+    *res = e->res;
+    res->ipa = e->ipa_base | off;
+    res->pa = e->out_base | off;
+    mmu_fault f = mmu_check_permissions(cpu, regime, e->s2_enabled, acc, res);
+    if (f.type != MMU_FAULT_NONE || !allowed_now(res, acc->kind))
         return false;
     /* Attributes depend on the access kind (SCTLR_ELx.{C, I}): finish
      * them for this access, not the one that filled the entry. */
-    finish_attrs(cpu, regime, e->s2_enabled, acc->kind, &res);
+    finish_attrs(cpu, regime, e->s2_enabled, acc->kind, res);
 
     walk->access = *acc;
     walk->regime = regime;
@@ -377,7 +389,6 @@ static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_acc
     walk->s2_start_level = e->s2_start_level;
     walk->n_reads = 0;
     memset(&walk->fault, 0, sizeof walk->fault);
-    walk->result = res;
     return true;
 }
 

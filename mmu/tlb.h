@@ -129,9 +129,9 @@ typedef struct mmu_tlb_slot {
 
 typedef struct mmu_tlb_front {
     uint64_t tag;                /* the 4K page's tag (kind, regime) */
+    uint64_t ctx_epoch;          /* epoch << 32 | the lookup's exact VMID << 16 | ASID */
     uint64_t pa_page;            /* PA of that page */
-    uint32_t ctx;                /* exact VMID << 16 | ASID of the lookup */
-    uint32_t slot, epoch;
+    const mmu_tlb_entry *ent;    /* the way it came from */
 } mmu_tlb_front;
 
 typedef struct mmu_tlb_array {
@@ -140,15 +140,18 @@ typedef struct mmu_tlb_array {
     mmu_tlb_slot *slots;
     mmu_tlb_entry *ents;
     uint64_t shifts;             /* bit n set: some valid entry covers 2^n bytes */
-    mmu_tlb_front *front;        /* leaf array only, nfront entries (a power of two) */
-    size_t nfront;
+    mmu_tlb_front *front;        /* leaf array only: front_mask + 1 entries (a power
+                                    of two; one that never matches in a NONE TLB) */
+    size_t front_mask;
 } mmu_tlb_array;
 
 typedef struct mmu_tlb {
     mmu_tlb_config cfg;
     mmu_tlb_array leaf, walk;    /* walk unused when walk_unified or no cache */
     uint64_t clock;              /* fills so far: the LRU/FIFO time base */
-    uint32_t epoch;              /* front[] validity: bumped when a way changes */
+    uint64_t epoch;              /* front[] validity, in bits [63:32] (so that it is
+                                    or-ed into ctx_epoch as it is): bumped when a
+                                    way changes */
     uint64_t rng;
     mmu_tlb_stats stats;
 } mmu_tlb;
@@ -191,6 +194,13 @@ static inline uint64_t mmu_tlb_tag(uint64_t base, unsigned shift, mmu_tlbe_kind 
 
 static inline uint32_t mmu_tlb_ctx(uint16_t vmid, uint16_t asid) { return (uint32_t)vmid << 16 | asid; }
 
+/* What a front entry's ctx_epoch must equal for a lookup in this context
+ * now: context and validity in one compare. */
+static inline uint64_t mmu_tlb_front_ctx(const mmu_tlb *tlb, uint16_t vmid, uint16_t asid)
+{
+    return tlb->epoch | mmu_tlb_ctx(vmid, asid);
+}
+
 /* LRU recency is counted in fills: a hit through the sets stamps the way
  * with the current fill count, so the victim is the way whose last use came
  * before the others' (ways used since the same fill tie). No global counter
@@ -214,13 +224,13 @@ static inline const mmu_tlb_entry *mmu_tlb_lookup(mmu_tlb *tlb, mmu_tlbe_kind ki
                                                   uint16_t vmid, uint16_t asid, uint64_t va, uint64_t *pa)
 {
     mmu_tlb_array *a = &tlb->leaf;
-    if (!a->nfront)
-        return NULL;
-    const mmu_tlb_front *f = &a->front[(va >> 12) & (a->nfront - 1)];
-    if (f->tag == mmu_tlb_tag(va & ~UINT64_C(0xfff), 12, kind, regime) && f->ctx == mmu_tlb_ctx(vmid, asid) &&
-        f->epoch == tlb->epoch) {
+    const mmu_tlb_front *f = &a->front[(va >> 12) & a->front_mask];
+    /* Front hits are the common case: keep them on the straight path. */
+    if (__builtin_expect(f->tag == mmu_tlb_tag(va & ~UINT64_C(0xfff), 12, kind, regime) &&
+                             f->ctx_epoch == mmu_tlb_front_ctx(tlb, vmid, asid),
+                         1)) {
         *pa = f->pa_page | (va & UINT64_C(0xfff));
-        return &a->ents[f->slot];
+        return f->ent;
     }
     return mmu_tlb_lookup_sets(tlb, kind, regime, vmid, asid, va, pa);
 }

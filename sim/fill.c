@@ -51,7 +51,8 @@ static uint32_t block_insns(machine *m, uint32_t *insns, uint32_t n)
  * hook Unicorn's PC is the block's start, but the general-purpose registers
  * are current; fills come in execution order, so a later fill never belongs
  * to an earlier instruction). */
-static bool data_insn(machine *m, uint64_t va, mmu_access_kind kind, uint64_t *pc, ldst_info *li)
+static bool data_insn(machine *m, uint64_t va, mmu_access_kind kind, uint64_t *pc, uint32_t *insn,
+                      ldst_info *li)
 {
     uint32_t insns[MAX_BLOCK_BYTES / 4];
     uint32_t size = block_insns(m, insns, sizeof insns);
@@ -62,6 +63,7 @@ static bool data_insn(machine *m, uint64_t va, mmu_access_kind kind, uint64_t *p
         bool dir = kind == MMU_ACC_WRITE ? li->write : li->read;
         if (dir && li->addr < va + FILL_SUBPAGE && li->addr + li->bytes > va) {
             *pc = at;
+            *insn = insns[i];
             m->fill_cursor = i;
             return true;
         }
@@ -71,14 +73,17 @@ static bool data_insn(machine *m, uint64_t va, mmu_access_kind kind, uint64_t *p
 
 /* A fetch fill is for the block's start or, when the block crosses a page,
  * for the first instruction of the new page. */
-uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind)
+uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind, uint32_t *insn,
+                        bool *have_insn)
 {
     uint64_t pc = 0;
+    *have_insn = false;
     uc_reg_read(m->uc, UC_ARM64_REG_PC, &pc);
     if (kind == MMU_ACC_FETCH)
         return (pc & ~(FILL_SUBPAGE - 1)) == va ? pc : va;
     ldst_info li;
-    return data_insn(m, va, kind, &pc, &li) ? pc : m->block_pc;
+    *have_insn = data_insn(m, va, kind, &pc, insn, &li);
+    return *have_insn ? pc : m->block_pc;
 }
 
 /* Unprivileged loads and stores (LDTR, STTR and the rest of the "load/store
@@ -108,8 +113,9 @@ static bool unprivileged_access(machine *m, uint64_t va, mmu_access_kind kind)
     for (uint32_t i = 0; i < size / 4 && !any; i++)
         any = (insns[i] & LDST_UNPRIV_MASK) == LDST_UNPRIV_BITS;
     uint64_t pc;
+    uint32_t insn;
     ldst_info li;
-    return any && data_insn(m, va, kind, &pc, &li) && li.unpriv;
+    return any && data_insn(m, va, kind, &pc, &insn, &li) && li.unpriv;
 }
 
 /* Write permission is granted to a fill only when a write would not need

@@ -17,7 +17,10 @@
 int fill_install(machine *m, char *err, size_t errlen);
 /* The instruction behind a fill of va for an access of this kind, found
  * by decoding the current translation block (inside the hook Unicorn's PC
- * is the block's start). */
-uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind);
+ * is the block's start). When that meant reading the block, *insn gets the
+ * instruction's encoding and *have_insn is true (a caller that wants the
+ * encoding need not read it again). */
+uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind, uint32_t *insn,
+                        bool *have_insn);
 
 #endif

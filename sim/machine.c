@@ -161,17 +161,18 @@ walklog_where machine_event_where(machine *m, const machine_event *ev, char *ins
                                   size_t insn_len)
 {
     uint64_t pc = ev->pc;
+    uint32_t insn = 0;
+    bool have_insn = false;
     if (ev->kind == MEV_ACCESS)
-        pc = fill_access_pc(m, ev->u.access.acc->va, ev->u.access.acc->kind);
+        pc = fill_access_pc(m, ev->u.access.acc->va, ev->u.access.acc->kind, &insn, &have_insn);
     walklog_where w = {.icount = ev->icount, .pc = pc, .el = ev->el};
-    uint8_t bytes[4];
-    cs_insn *insn;
-    if (insn_len && read_va_at(m, ev->el, pc, bytes, sizeof bytes, MMU_ACC_FETCH) &&
-        cs_disasm(m->cs, bytes, sizeof bytes, pc, 1, &insn) == 1) {
-        snprintf(insn_buf, insn_len, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "",
-                 insn->op_str);
-        cs_free(insn, 1);
-        w.insn = insn_buf;
+    if (insn_len &&
+        (have_insn || read_va_at(m, ev->el, pc, &insn, sizeof insn, MMU_ACC_FETCH))) {
+        const char *text = disasm_cache_text(&m->disasm, m->cs, pc, insn);
+        if (text) {
+            snprintf(insn_buf, insn_len, "%s", text);
+            w.insn = insn_buf;
+        }
     }
     return w;
 }
@@ -351,6 +352,10 @@ int machine_init(machine *m, char *err, size_t errlen)
         snprintf(err, errlen, "Capstone: cannot open an AArch64 disassembler");
         return -1;
     }
+    if (disasm_cache_init(&m->disasm)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     physmem_init(&m->mem, m->uc);
     mmu_port port = physmem_port(&m->mem);
     mmu_cpu_init(&m->cpu, &port);
@@ -401,6 +406,7 @@ void machine_destroy(machine *m)
         uc_close(m->uc);
     if (m->cs)
         cs_close(&m->cs);
+    disasm_cache_free(&m->disasm);
     physmem_free(&m->mem);
     fill_map_free(&m->fills);
     mmu_tlb_free(&m->tlb);

@@ -18,6 +18,7 @@
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
+#include "disasm_cache.h"
 #include "events.h"
 #include "fill_map.h"
 #include "mmu.h"
@@ -112,6 +113,7 @@ typedef struct machine {
     mmu_cpu cpu;
     mmu_tlb tlb;
     csh cs;                  /* Capstone, for instruction text in the log */
+    disasm_cache disasm;     /* ... and the text it gave */
 
     machine_sink sinks[MACHINE_MAX_SINKS]; /* who receives the run's events */
     unsigned n_sinks;
