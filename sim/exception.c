@@ -130,6 +130,7 @@ void exception_take(machine *m, const exc_entry *e)
     sysreg_write_cpu(m, t == 1 ? SYSREG_SPSR_EL1 : SYSREG_SPSR_EL2, old);
     uc_reg_write(m->uc, UC_ARM64_REG_PC, &vector);
     m->el_seen = t;
+    machine_note_return_addr(m, elr);
 
     machine_exc_regs *r = &m->exc[t];
     *r = (machine_exc_regs){.valid = true, .esr = esr, .far = e->has_far ? e->far : 0,

@@ -204,11 +204,24 @@ void machine_emit(machine *m, const machine_event *ev)
 /* Called as each translation block starts: the whole block is counted
  * (A64 instructions are 4 bytes) and uncount() takes back what an
  * exception in the middle of it skipped. */
+void machine_note_return_addr(machine *m, uint64_t addr)
+{
+    m->return_addrs[m->next_return_addr++ % 4] = addr;
+}
+
+static bool may_be_eret_target(const machine *m, uint64_t pc)
+{
+    return pc == m->return_addrs[0] || pc == m->return_addrs[1] || pc == m->return_addrs[2] ||
+           pc == m->return_addrs[3];
+}
+
 /* Unicorn executes ERET itself, without a hook, and ends the translation
- * block with it: an ERET shows as a block starting at another EL than the
- * last block ran at (exceptions mmusim takes update el_seen themselves).
- * An ERET back to the same EL is not seen this way. Checked only when a
- * sink wants exceptions (it costs a PSTATE read per block). */
+ * block with it: an ERET shows as a block that starts at an ELR value
+ * (machine_note_return_addr) at another EL than the last block ran at
+ * (exceptions mmusim takes update el_seen themselves). Reading PSTATE at
+ * every block would cost more than half the guest's speed; the ELR filter
+ * makes it one compare. An ERET back to the same EL is not seen this way.
+ * Checked only when a sink wants exceptions. */
 static void notice_eret(machine *m, uint64_t pc)
 {
     uint64_t ps = machine_pstate(m);
@@ -228,7 +241,7 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ctx
 {
     (void)uc;
     machine *m = ctx;
-    if (machine_wants(m, MEV_EXCEPTION) && m->block_size)
+    if (machine_wants(m, MEV_EXCEPTION) && m->block_size && may_be_eret_target(m, address))
         notice_eret(m, address);
     if (m->max_insns && m->stats.insns >= m->max_insns) {
         m->block_size = 0;

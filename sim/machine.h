@@ -140,6 +140,8 @@ typedef struct machine {
     uint64_t stuck_icount;
     unsigned stuck_repeats;
     uint8_t el_seen;         /* EL of the last block or exception (ERET detection) */
+    uint64_t return_addrs[4]; /* recent ELR values: where an ERET can land */
+    unsigned next_return_addr;
     /* An exception raised by an MRS/MSR/SYS hook. Unicorn cannot leave a
      * translation block from such a hook (a PC written there only takes
      * effect at the end of the block), so the hook saves the CPU state as
@@ -223,6 +225,9 @@ void machine_emit(machine *m, const machine_event *ev);
  * built (it means decoding the translation block). */
 walklog_where machine_event_where(machine *m, const machine_event *ev, char *insn_buf,
                                   size_t insn_len);
+/* An address an ERET may return to: an ELR_ELx value an exception or an
+ * MSR wrote (the machine looks for ERETs at blocks starting there). */
+void machine_note_return_addr(machine *m, uint64_t addr);
 /* Drops every translation Unicorn has cached (after TLBI, register writes
  * and EL changes that alter what a fill would return). */
 void machine_flush_fills(machine *m);

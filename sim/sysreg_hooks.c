@@ -170,11 +170,21 @@ static uint32_t hook_mrs_body(machine *m, uc_arm64_reg rt, const uc_arm64_cp_reg
     return skip(m, pc);
 }
 
+/* ELR_EL1, ELR_EL2 and ELR_EL12 (op0 3, CRn 4, CRm 0, op2 1). */
+static bool is_elr(const uc_arm64_cp_reg *cp)
+{
+    return cp->op0 == 3 && cp->crn == 4 && cp->crm == 0 && cp->op2 == 1 &&
+           (cp->op1 == 0 || cp->op1 == 4 || cp->op1 == 5);
+}
+
 static uint32_t hook_msr_body(machine *m, uc_arm64_reg rt, const uc_arm64_cp_reg *cp)
 {
     const shadow_reg *s = find_shadow(cp);
-    if (!s)
-        return 0;
+    if (!s) {
+        if (is_elr(cp))
+            machine_note_return_addr(m, cp->val); /* for ERET detection */
+        return 0; /* Unicorn's own register */
+    }
     uint64_t pc = current_pc(m);
     uint8_t el = machine_el(m);
     mmu_reg reg = resolve(m, s, el);

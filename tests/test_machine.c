@@ -431,6 +431,58 @@ static void test_ldtr_uses_el0_permissions(void)
     free_machine(m);
 }
 
+/* ERET from EL2 to EL1 is an exception event of kind "eret" at the ERET
+ * itself, with the address it returned to (Unicorn executes ERET without
+ * a hook: machine.c watches blocks that start at an ELR value). */
+typedef struct eret_log {
+    unsigned n;
+    machine_event ev;
+    walklog_exception x;
+} eret_log;
+
+static void record_eret(void *ctx, machine *m, const machine_event *ev)
+{
+    (void)m;
+    eret_log *l = ctx;
+    if (!strcmp(ev->u.exception.kind, "eret")) {
+        l->ev = *ev;
+        l->x = ev->u.exception;
+        l->n++;
+    }
+}
+
+static void test_eret_event(void)
+{
+    machine *m = new_machine();
+    char err[256];
+    CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
+    static const uint32_t el2_code[] = {
+        0xd2a80000, /* mov x0, #0x40000000 */
+        0xf2802000, /* movk x0, #0x100 */
+        0xd51c4020, /* msr elr_el2, x0 */
+        0xd28078a1, /* mov x1, #0x3c5: EL1h, DAIF masked */
+        0xd51c4001, /* msr spsr_el2, x1 */
+        0xd69f03e0, /* eret */
+    };
+    static const uint32_t spin = 0x14000000; /* b . */
+    put_insns(m, 0x40000000, el2_code, 6);
+    put_insns(m, 0x40000100, &spin, 1);
+    CHECK_EQ(machine_set_entry(m, 0x40000000, 2, false, 0, err, sizeof err), 0);
+    eret_log l = {0};
+    CHECK_EQ(machine_attach_sink(m, MEV_EXCEPTION, record_eret, &l, err, sizeof err), 0);
+    m->max_insns = 20;
+    CHECK_EQ(machine_run(m), MACHINE_MAX_INSNS);
+    CHECK_EQ(machine_el(m), 1);
+    CHECK_EQ(l.n, 1);
+    CHECK_EQ(l.ev.pc, 0x40000014);
+    CHECK_EQ(l.ev.icount, 5);
+    CHECK_EQ(l.ev.el, 2);
+    CHECK_EQ(l.x.from_el, 2);
+    CHECK_EQ(l.x.to_el, 1);
+    CHECK_EQ(l.x.elr, 0x40000100);
+    free_machine(m);
+}
+
 /* HCR_EL2.TGE routes exceptions from EL0 to EL2 (DDI0487 D1.3.4). */
 static void test_routing(void)
 {
@@ -446,4 +498,5 @@ static void test_routing(void)
 
 TEST_MAIN(TEST(test_physmem_errors), TEST(test_high_ram_runs), TEST(test_loader_checks),
           TEST(test_ldst_decode), TEST(test_stage2_fault_to_el2), TEST(test_routing),
-          TEST(test_insn_and_mem_events), TEST(test_ldtr_uses_el0_permissions))
+          TEST(test_insn_and_mem_events), TEST(test_ldtr_uses_el0_permissions),
+          TEST(test_eret_event))
