@@ -87,16 +87,17 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     uint64_t desc = leaf.desc;
     unsigned shift = level_shift(rg->granule, leaf.level);
     uint64_t oa = desc_output_address(desc, shift, rg->ds, rg->lpa_desc) | (va & GENMASK64(shift - 1, 0));
-    if (oa >> rg->oa_bits)
-        return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, leaf.level);
     /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
      * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
     bool contig = (desc & DESC_CONTIG) && contig_bit_effective(rg->granule, leaf.level);
     unsigned size_shift = shift + (contig ? contig_entries_shift(rg->granule, leaf.level) : 0);
     /* IMPLEMENTATION DEFINED: a misprogrammed contiguous bit faults (ASL
-     * AArch64.ContiguousBitFaults). */
+     * AArch64.ContiguousBitFaults), checked before the output address
+     * (ASL AArch64.S1Walk: contiguous, then OAOutOfRange, then AF). */
     if (contig && size_shift > rg->ia_bits)
         return walk_fault(w, MMU_FAULT_TRANSLATION, 1, leaf.level);
+    if (oa >> rg->oa_bits)
+        return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, leaf.level);
 
     /* Access flag: without hardware management AF=0 faults (before
      * permissions: DDI0487 "Prioritization of ... faults"). */

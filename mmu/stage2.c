@@ -53,19 +53,20 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
     uint64_t desc = leaf.desc;
     unsigned shift = level_shift(s2->granule, leaf.level);
     uint64_t out = desc_output_address(desc, shift, s2->ds, s2->lpa_desc) | (ipa & GENMASK64(shift - 1, 0));
-    if (out >> s2->oa_bits) {
-        walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 2, leaf.level);
-        return s2_fault_at(w, ipa, s1ptw);
-    }
     /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
      * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
     bool contig = (desc & DESC_CONTIG) && contig_bit_effective(s2->granule, leaf.level);
     unsigned size_shift = shift + (contig ? contig_entries_shift(s2->granule, leaf.level) : 0);
     /* A contiguous run larger than the input range is misprogrammed: the
      * IMPLEMENTATION DEFINED choice here is a Translation fault (ASL
-     * AArch64.ContiguousBitFaults). */
+     * AArch64.ContiguousBitFaults), checked before the output address
+     * (ASL AArch64.S2Walk: contiguous, then OAOutOfRange, then AF). */
     if (contig && size_shift > s2->ia_bits) {
         walk_fault(w, MMU_FAULT_TRANSLATION, 2, leaf.level);
+        return s2_fault_at(w, ipa, s1ptw);
+    }
+    if (out >> s2->oa_bits) {
+        walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 2, leaf.level);
         return s2_fault_at(w, ipa, s1ptw);
     }
 

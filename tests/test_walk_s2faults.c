@@ -17,6 +17,9 @@ static const wc_chain s2ds = {-1, 5, {0xf, 0x24, 0xd1, 0xb3, 0x189}, HI5, WC_FMT
 static const wc_chain s2ds_lo = {-1, 5, {0xf, 0x24, 0xd1, 0xb3, 0x189}, LO5, WC_FMT_DS, 0x876543000ull, WC_S2_RW};
 /* 4K 40-bit IPA 0xab_cdef_1234 from L1 (2 tables): 0x2af, 0x6f, 0xf1. */
 static const wc_chain s2l1 = {1, 3, {0x2af, 0x6f, 0xf1}, LO5, WC_FMT_48, 0x300000000ull, WC_S2_RW};
+/* 64K, FEAT_TTST T0SZ=47 (17-bit IPA), SL0=0: start level 3 (2 entries,
+ * IPA[16]); IPA 0x1abcd -> index 1. */
+static const wc_chain s2l3 = {3, 1, {1}, LO5, WC_FMT_LPA, 0x76540000ull, WC_S2_RW};
 
 enum { CPU_MAX, CPU_V82, CPU_PA42 };
 
@@ -89,6 +92,19 @@ static void test_stage2_walk_faults(void)
          wc_leaf(0x0001000000000000ull, WC_FMT_DS, 2, WC_S2_RW), MMU_FAULT_ADDRESS_SIZE, 2, 0x02, 4},
         {"PS=48: L3 page above 2^48", CPU_MAX, &s2ds_lo, v4ds_ps48, LO(0), IPA52, 3,
          wc_leaf(0x0004000000000000ull, WC_FMT_DS, 3, WC_S2_RW), MMU_FAULT_ADDRESS_SIZE, 3, 0x03, 5},
+
+        /* A misprogrammed contiguous bit (32 x 64KB = 2MB run in a 17-bit
+         * IPA range: the IMPLEMENTATION DEFINED Translation fault) is
+         * checked before the output address (ASL AArch64.S2Walk), so a
+         * run whose page is also above PS=32 still gives Translation. */
+        {"contiguous run larger than the 17-bit IPA range", CPU_MAX, &s2l3,
+         wc_vtcr(MMU_GRANULE_64K, 47, 0, false, 0, false), LO(0), 0x1abcd, 3,
+         wc_leaf(0x76540000ull, WC_FMT_LPA, 3, WC_S2_RW) | BIT64(52), MMU_FAULT_TRANSLATION, 3, 0x07, 1},
+        {"page above PS=32 (control)", CPU_MAX, &s2l3, wc_vtcr(MMU_GRANULE_64K, 47, 0, false, 0, false), LO(0),
+         0x1abcd, 3, wc_leaf(0x100000000ull, WC_FMT_LPA, 3, WC_S2_RW), MMU_FAULT_ADDRESS_SIZE, 3, 0x03, 1},
+        {"misprogrammed contiguous bit before address size", CPU_MAX, &s2l3,
+         wc_vtcr(MMU_GRANULE_64K, 47, 0, false, 0, false), LO(0), 0x1abcd, 3,
+         wc_leaf(0x100000000ull, WC_FMT_LPA, 3, WC_S2_RW) | BIT64(52), MMU_FAULT_TRANSLATION, 3, 0x07, 1},
 
         /* ---- VTCR_EL2 legality: Translation fault level 0, no read ---- */
         {"16K SL0=3 (L0) without DS", CPU_MAX, &s2l1, wc_vtcr(MMU_GRANULE_16K, 16, 3, false, 5, false), LO(0),
