@@ -19,6 +19,11 @@ mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2);
  * cacheability controls, then the stage 1 + stage 2 combination. */
 void finish_attrs(const mmu_cpu *cpu, mmu_regime regime, bool s2_on, mmu_access_kind kind, mmu_result *res);
 
+/* stage1.c: with stage 1 of regime r off, the output address of va, or
+ * false for the Address size fault (level 0) of a VA bit at or above PAMax
+ * below the tag (ASL AArch64.S1DisabledOutput). */
+bool s1_disabled_output(const mmu_cpu *cpu, const mmu_s1_regime *r, uint64_t va, uint64_t *oa);
+
 /* perms.c: may `acc` use memory with these stage-1 / stage-2 permissions
  * (writes allowed where hardware can set the dirty state)? */
 bool s1_access_allowed(const mmu_cpu *cpu, mmu_regime regime, const mmu_access *acc, const mmu_s1_perms *p);

@@ -19,20 +19,25 @@ static bool va_in_range(uint64_t va, unsigned top, unsigned ia_bits, bool upper)
     return upper ? bits == GENMASK64(top, ia_bits) : bits == 0;
 }
 
-/* Stage 1 off: the VA is the output address; bits above PAMax (below the
- * tag when TBI applies) must be zero or it is an Address size fault at
- * level 0 (ASL AArch64.S1DisabledOutput). */
-static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
+bool s1_disabled_output(const mmu_cpu *cpu, const mmu_s1_regime *r, uint64_t va, uint64_t *oa)
 {
-    uint64_t va = w->acc->va;
     unsigned sel = r->two_ranges ? (unsigned)((va >> 55) & 1) : 0;
     unsigned top = r->range[sel].tbi ? 55 : 63;
-    unsigned pa_bits = w->cpu->feat.pa_bits;
+    unsigned pa_bits = cpu->feat.pa_bits;
     if (va & GENMASK64(top, pa_bits))
+        return false;
+    *oa = va & GENMASK64(pa_bits - 1, 0);
+    return true;
+}
+
+/* Stage 1 off: the VA is the output address, or an Address size fault at
+ * level 0 (s1_disabled_output). */
+static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
+{
+    if (!s1_disabled_output(w->cpu, r, w->acc->va, &res->ipa))
         return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, 0);
-    res->ipa = va & GENMASK64(pa_bits - 1, 0);
     res->s1_level = MMU_NO_LEVEL;
-    res->s1_size_shift = (uint8_t)pa_bits;
+    res->s1_size_shift = w->cpu->feat.pa_bits;
     res->s1perm = (mmu_s1_perms){.off = true};
     res->s1_desc_attr = s1_disabled_attr(r, w->acc->kind);
     return true;
