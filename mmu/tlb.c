@@ -605,7 +605,11 @@ bool mmu_tlb_translate(mmu_cpu *cpu, mmu_tlb *tlb, const mmu_access *acc, mmu_wa
     } else {
         ok = mmu_walk_translate(cpu, acc, walk);
     }
-    if (ok && cacheable)
+    /* A no_update walk may have left the leaf's Access flag at 0 with HA
+     * set; the architecture caches a translation only with AF = 1 (ASL
+     * AArch64.S1Walk/S2Walk call S1TLBCache/S2TLBCache for descriptor[10]
+     * = 1), so such a walk fills no leaf entry. */
+    if (ok && cacheable && !acc->no_update)
         fill_leaf(tlb, walk, ia, vmid);
     return ok;
 }

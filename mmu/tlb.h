@@ -170,7 +170,8 @@ void mmu_tlb_free(mmu_tlb *tlb);
  * with n_reads = 0 and no fault, sets *walked = false and returns true. On
  * a miss walks (mmu_walk_translate, through the walk cache if any), sets
  * *walked = true, fills the TLB from a successful walk and returns the
- * walk's result. acc->s1_only accesses (AT) bypass the TLB. */
+ * walk's result (no_update walks fill no leaf entry: their leaf may still
+ * have AF = 0). acc->s1_only accesses (AT) bypass the TLB. */
 bool mmu_tlb_translate(mmu_cpu *cpu, mmu_tlb *tlb, const mmu_access *acc, mmu_walk *walk,
                        bool *walked);
 

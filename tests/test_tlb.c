@@ -562,9 +562,37 @@ static void test_stage2_only_entries(void)
     env_free(&e);
 }
 
+/* A translation is cached only once its Access flag is set (ASL
+ * AArch64.S1Walk/S2Walk: S1TLBCache/S2TLBCache only for descriptor[10] ==
+ * 1). A no_update (debugger) access with TCR_EL1.HA leaves AF = 0 in
+ * memory, so it must not fill the TLB: the next real access walks and
+ * sets AF. */
+static void test_no_update_does_not_fill(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    env_map(&e, VA0, PA_OLD, PG, DESC_NG, 0); /* AF = 0 */
+    mmu_walk w;
+    bool walked;
+    mmu_access dbg = {.va = VA0, .kind = MMU_ACC_READ, .el = 1, .no_update = true};
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &dbg, &w, &walked));
+    CHECK(walked);
+    uint64_t leaf_pa = w.reads[w.n_reads - 1].pa;
+    CHECK_EQ(testmem_read(&e.mem, leaf_pa) & DESC_AF, 0);
+    CHECK_EQ(mmu_tlb_count(&e.tlb, MMU_TLBE_S1), 0);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(walked);
+    CHECK_EQ(testmem_read(&e.mem, leaf_pa) & DESC_AF, DESC_AF);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(!walked);
+    env_free(&e);
+}
+
 TEST_MAIN(TEST(test_stale_until_right_tlbi), TEST(test_asid_and_global), TEST(test_range_edges),
           TEST(test_ttl), TEST(test_block_partly_covered), TEST(test_stage2_and_combined),
           TEST(test_ripas2), TEST(test_walk_cache_table_entries), TEST(test_dbm_write_walks),
           TEST(test_permissions_rechecked), TEST(test_modes_and_policies), TEST(test_bad_config),
           TEST(test_tlbi_scope_with_vhe), TEST(test_s1_update_walk_cached_by_its_ipa),
-          TEST(test_hit_attributes_follow_the_access), TEST(test_stage2_only_entries))
+          TEST(test_hit_attributes_follow_the_access), TEST(test_stage2_only_entries),
+          TEST(test_no_update_does_not_fill))
