@@ -9,6 +9,9 @@ void decode_features(mmu_cpu *cpu);
 /* regime.c: TCR/TTBR/SCTLR/HCR/VTCR/VTTBR -> cpu->s1[], cpu->s2. */
 void decode_regimes(mmu_cpu *cpu);
 
+/* A MAIR-format attribute byte 0b0000xxxx is Device memory. */
+static inline bool memattr_is_device(uint8_t attr) { return (attr & 0xf0) == 0; }
+
 /* attrs.c: memory attributes. */
 mmu_memattr s1_leaf_attr(const mmu_s1_regime *r, const mmu_s1_range *range, uint64_t desc);
 mmu_memattr s1_disabled_attr(const mmu_s1_regime *r, mmu_access_kind kind);

@@ -234,6 +234,21 @@ static void test_s1ptw_faults(void)
     CHECK_EQ(mmu_iabt_iss(&w.fault), 0x8d);
     testmem_free(&n.m);
 
+    /* HCR_EL2.PTW = 1 and the stage-1 tables in stage-2 Device memory
+     * (MemAttr 0b0001, Device-nGnRE): the first stage-1 table read is a
+     * stage-2 Permission fault, S1PTW, at the block's level 1 (DDI0487
+     * D8.6.3; ASL AArch64.S2CheckPermissions: TTW with walkparams.ptw and
+     * Device memory). With PTW = 0 the walk is done as if to Normal
+     * Non-cacheable memory and succeeds. */
+    check_context = "S1PTW: HCR_EL2.PTW with stage-1 tables in Device memory";
+    const uint64_t s2dev = (WC_S2_RW & ~FIELD_PREP_CONST(GENMASK64(5, 2), 0xf)) | FIELD_PREP_CONST(GENMASK64(5, 2), 1);
+    nested_setup(&n, s2dev, 0x40001000, 0x40100000, WC_AF);
+    CHECK(wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
+    mmu_cpu_set_reg(&n.cpu, MMU_HCR_EL2, HCR_VM | HCR_PTW);
+    CHECK(!wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
+    check_s2_fault(&w, MMU_FAULT_PERMISSION, 1, true, 0x40000120ull, false, 0x0d, 1);
+    testmem_free(&n.m);
+
     /* Stage-2 AF=0 on the block: Access flag fault, S1PTW, level 1. */
     check_context = "S1PTW access flag";
     nested_setup(&n, WC_S2_RW & ~WC_AF, 0x40001000, 0x40100000, WC_AF);
