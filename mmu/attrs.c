@@ -17,7 +17,6 @@ enum { SH_NSH = 0, SH_OSH = 2, SH_ISH = 3 };
 #define ATTR_NORMAL_WT 0xaa
 #define ATTR_NORMAL_WB 0xff
 
-static bool attr_is_device(uint8_t a) { return (a & 0xf0) == 0; }
 
 /* Cacheability class of a Normal nibble: 0 NC, 1 WT, 2 WB. */
 static int nibble_class(uint8_t n)
@@ -29,14 +28,14 @@ static int nibble_class(uint8_t n)
 
 static bool attr_is_nc(uint8_t a)
 {
-    return !attr_is_device(a) && nibble_class(a >> 4) == 0 && nibble_class(a & 0xf) == 0;
+    return !memattr_is_device(a) && nibble_class(a >> 4) == 0 && nibble_class(a & 0xf) == 0;
 }
 
 /* Device and Normal Non-cacheable memory is reported Outer Shareable (ASL
  * PAREncodeShareability; also the effective shareability of such memory). */
 static uint8_t effective_sh(uint8_t attr, uint8_t sh)
 {
-    return attr_is_device(attr) || attr_is_nc(attr) ? SH_OSH : sh;
+    return memattr_is_device(attr) || attr_is_nc(attr) ? SH_OSH : sh;
 }
 
 mmu_memattr s1_leaf_attr(const mmu_s1_regime *r, const mmu_s1_range *range, uint64_t desc)
@@ -99,10 +98,10 @@ static uint8_t combine_nibble(uint8_t s1, uint8_t s2)
 mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2)
 {
     uint8_t attr;
-    if (attr_is_device(s1.attr) || attr_is_device(s2.attr)) {
+    if (memattr_is_device(s1.attr) || memattr_is_device(s2.attr)) {
         /* The more restrictive Device type (lower nGnRnE..GRE value). */
-        uint8_t t1 = attr_is_device(s1.attr) ? s1.attr : 0x0c;
-        uint8_t t2 = attr_is_device(s2.attr) ? s2.attr : 0x0c;
+        uint8_t t1 = memattr_is_device(s1.attr) ? s1.attr : 0x0c;
+        uint8_t t2 = memattr_is_device(s2.attr) ? s2.attr : 0x0c;
         attr = t1 < t2 ? t1 : t2;
     } else {
         attr = (uint8_t)(combine_nibble(s1.attr >> 4, s2.attr >> 4) << 4 |
@@ -129,8 +128,8 @@ static mmu_memattr s1_cache_controls(const mmu_s1_regime *r, const mmu_result *r
     mmu_memattr a = res->s1_desc_attr;
     if (res->s1perm.off)
         return a;
-    bool nc = kind == MMU_ACC_FETCH ? attr_is_device(a.attr) || !r->icache_on
-                                    : !attr_is_device(a.attr) && !r->dcache_on;
+    bool nc = kind == MMU_ACC_FETCH ? memattr_is_device(a.attr) || !r->icache_on
+                                    : !memattr_is_device(a.attr) && !r->dcache_on;
     return nc ? (mmu_memattr){ATTR_NORMAL_NC, SH_OSH} : a;
 }
 
@@ -141,8 +140,8 @@ static mmu_memattr s1_cache_controls(const mmu_s1_regime *r, const mmu_result *r
 static mmu_memattr s2_cache_controls(const mmu_cpu *cpu, mmu_memattr a, mmu_access_kind kind)
 {
     uint64_t hcr = cpu->reg[MMU_HCR_EL2];
-    bool nc = kind == MMU_ACC_FETCH ? attr_is_device(a.attr) || (hcr & HCR_ID)
-                                    : !attr_is_device(a.attr) && (hcr & HCR_CD);
+    bool nc = kind == MMU_ACC_FETCH ? memattr_is_device(a.attr) || (hcr & HCR_ID)
+                                    : !memattr_is_device(a.attr) && (hcr & HCR_CD);
     return nc ? (mmu_memattr){ATTR_NORMAL_NC, SH_OSH} : a;
 }
 

@@ -9,6 +9,9 @@ void decode_features(mmu_cpu *cpu);
 /* regime.c: TCR/TTBR/SCTLR/HCR/VTCR/VTTBR -> cpu->s1[], cpu->s2. */
 void decode_regimes(mmu_cpu *cpu);
 
+/* A MAIR-format attribute byte 0b0000xxxx is Device memory. */
+static inline bool memattr_is_device(uint8_t attr) { return (attr & 0xf0) == 0; }
+
 /* attrs.c: memory attributes. */
 mmu_memattr s1_leaf_attr(const mmu_s1_regime *r, const mmu_s1_range *range, uint64_t desc);
 mmu_memattr s1_disabled_attr(const mmu_s1_regime *r, mmu_access_kind kind);
@@ -18,6 +21,11 @@ mmu_memattr combine_s1_s2_attr(mmu_memattr s1, mmu_memattr s2);
  * attributes in res (s1_desc_attr, s2_desc_attr when s2_on): the
  * cacheability controls, then the stage 1 + stage 2 combination. */
 void finish_attrs(const mmu_cpu *cpu, mmu_regime regime, bool s2_on, mmu_access_kind kind, mmu_result *res);
+
+/* stage1.c: with stage 1 of regime r off, the output address of va, or
+ * false for the Address size fault (level 0) of a VA bit at or above PAMax
+ * below the tag (ASL AArch64.S1DisabledOutput). */
+bool s1_disabled_output(const mmu_cpu *cpu, const mmu_s1_regime *r, uint64_t va, uint64_t *oa);
 
 /* perms.c: may `acc` use memory with these stage-1 / stage-2 permissions
  * (writes allowed where hardware can set the dirty state)? */

@@ -19,20 +19,25 @@ static bool va_in_range(uint64_t va, unsigned top, unsigned ia_bits, bool upper)
     return upper ? bits == GENMASK64(top, ia_bits) : bits == 0;
 }
 
-/* Stage 1 off: the VA is the output address; bits above PAMax (below the
- * tag when TBI applies) must be zero or it is an Address size fault at
- * level 0 (ASL AArch64.S1DisabledOutput). */
-static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
+bool s1_disabled_output(const mmu_cpu *cpu, const mmu_s1_regime *r, uint64_t va, uint64_t *oa)
 {
-    uint64_t va = w->acc->va;
     unsigned sel = r->two_ranges ? (unsigned)((va >> 55) & 1) : 0;
     unsigned top = r->range[sel].tbi ? 55 : 63;
-    unsigned pa_bits = w->cpu->feat.pa_bits;
+    unsigned pa_bits = cpu->feat.pa_bits;
     if (va & GENMASK64(top, pa_bits))
+        return false;
+    *oa = va & GENMASK64(pa_bits - 1, 0);
+    return true;
+}
+
+/* Stage 1 off: the VA is the output address, or an Address size fault at
+ * level 0 (s1_disabled_output). */
+static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
+{
+    if (!s1_disabled_output(w->cpu, r, w->acc->va, &res->ipa))
         return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, 0);
-    res->ipa = va & GENMASK64(pa_bits - 1, 0);
     res->s1_level = MMU_NO_LEVEL;
-    res->s1_size_shift = (uint8_t)pa_bits;
+    res->s1_size_shift = w->cpu->feat.pa_bits;
     res->s1perm = (mmu_s1_perms){.off = true};
     res->s1_desc_attr = s1_disabled_attr(r, w->acc->kind);
     return true;
@@ -87,16 +92,17 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     uint64_t desc = leaf.desc;
     unsigned shift = level_shift(rg->granule, leaf.level);
     uint64_t oa = desc_output_address(desc, shift, rg->ds, rg->lpa_desc) | (va & GENMASK64(shift - 1, 0));
-    if (oa >> rg->oa_bits)
-        return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, leaf.level);
     /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
      * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
     bool contig = (desc & DESC_CONTIG) && contig_bit_effective(rg->granule, leaf.level);
     unsigned size_shift = shift + (contig ? contig_entries_shift(rg->granule, leaf.level) : 0);
     /* IMPLEMENTATION DEFINED: a misprogrammed contiguous bit faults (ASL
-     * AArch64.ContiguousBitFaults). */
+     * AArch64.ContiguousBitFaults), checked before the output address
+     * (ASL AArch64.S1Walk: contiguous, then OAOutOfRange, then AF). */
     if (contig && size_shift > rg->ia_bits)
         return walk_fault(w, MMU_FAULT_TRANSLATION, 1, leaf.level);
+    if (oa >> rg->oa_bits)
+        return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, leaf.level);
 
     /* Access flag: without hardware management AF=0 faults (before
      * permissions: DDI0487 "Prioritization of ... faults"). */

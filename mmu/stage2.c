@@ -2,6 +2,7 @@
  * ASL AArch64.S2Translate, AArch64.S2Walk; Arm DDI0487 D8.2.6 onwards. */
 #include "desc.h"
 #include "geometry.h"
+#include "sysreg.h"
 #include "walk.h"
 
 /* Marks the fault just recorded as a stage-2 one on `ipa`. */
@@ -53,19 +54,20 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
     uint64_t desc = leaf.desc;
     unsigned shift = level_shift(s2->granule, leaf.level);
     uint64_t out = desc_output_address(desc, shift, s2->ds, s2->lpa_desc) | (ipa & GENMASK64(shift - 1, 0));
-    if (out >> s2->oa_bits) {
-        walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 2, leaf.level);
-        return s2_fault_at(w, ipa, s1ptw);
-    }
     /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
      * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
     bool contig = (desc & DESC_CONTIG) && contig_bit_effective(s2->granule, leaf.level);
     unsigned size_shift = shift + (contig ? contig_entries_shift(s2->granule, leaf.level) : 0);
     /* A contiguous run larger than the input range is misprogrammed: the
      * IMPLEMENTATION DEFINED choice here is a Translation fault (ASL
-     * AArch64.ContiguousBitFaults). */
+     * AArch64.ContiguousBitFaults), checked before the output address
+     * (ASL AArch64.S2Walk: contiguous, then OAOutOfRange, then AF). */
     if (contig && size_shift > s2->ia_bits) {
         walk_fault(w, MMU_FAULT_TRANSLATION, 2, leaf.level);
+        return s2_fault_at(w, ipa, s1ptw);
+    }
+    if (out >> s2->oa_bits) {
+        walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 2, leaf.level);
         return s2_fault_at(w, ipa, s1ptw);
     }
 
@@ -84,9 +86,16 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
     res->s2_size_shift = (uint8_t)size_shift;
     res->s2_contig = contig;
 
+    mmu_memattr attr = s2_leaf_attr(s2, desc);
+    /* HCR_EL2.PTW (effective with TGE = 0): a stage-1 table walk to
+     * stage-2 Device memory is a stage-2 Permission fault (DDI0487 D8.6.3;
+     * ASL AArch64.S2CheckPermissions, TTW accesses). Otherwise such a walk
+     * behaves as if to Normal Non-cacheable memory. */
+    uint64_t hcr = w->cpu->reg[MMU_HCR_EL2];
+    bool ptw = (hcr & HCR_PTW) && !(hcr & HCR_TGE);
     mmu_access as_walk = *w->acc;
     as_walk.kind = kind;
-    if (!s2_access_allowed(w->cpu, &as_walk, &res->s2perm)) {
+    if ((s1ptw && ptw && memattr_is_device(attr.attr)) || !s2_access_allowed(w->cpu, &as_walk, &res->s2perm)) {
         walk_fault(w, MMU_FAULT_PERMISSION, 2, leaf.level);
         return s2_fault_at(w, ipa, s1ptw);
     }
@@ -102,7 +111,7 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         res->s2perm.s2ap = (uint8_t)FIELD_GET(DESC_S2AP, updated);
     }
 
-    res->s2_desc_attr = s2_leaf_attr(s2, desc);
+    res->s2_desc_attr = attr;
     *pa = out;
     return true;
 }

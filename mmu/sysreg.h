@@ -103,6 +103,7 @@
 
 /* HCR_EL2 */
 #define HCR_VM BIT64(0)
+#define HCR_PTW BIT64(2)
 #define HCR_DC BIT64(12)
 #define HCR_TGE BIT64(27)
 #define HCR_RW BIT64(31)

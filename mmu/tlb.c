@@ -365,6 +365,10 @@ static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_acc
     *res = e->res;
     res->ipa = e->ipa_base | off;
     res->pa = e->out_base | off;
+    /* A stage-2-only entry: stage 1 is off, its attributes are the MMU-off
+     * ones of this access (ASL AArch64.S1DisabledOutput). */
+    if (res->s1perm.off)
+        res->s1_desc_attr = s1_disabled_attr(&cpu->s1[regime], acc->kind);
     mmu_fault f = mmu_check_permissions(cpu, regime, e->s2_enabled, acc, res);
     if (f.type != MMU_FAULT_NONE || !allowed_now(res, acc->kind))
         return false;
@@ -374,7 +378,7 @@ static bool answer_hit(const mmu_cpu *cpu, const mmu_tlb_entry *e, const mmu_acc
 
     walk->access = *acc;
     walk->regime = regime;
-    walk->s1_enabled = true;
+    walk->s1_enabled = !res->s1perm.off;
     walk->s2_enabled = e->s2_enabled;
     walk->ttbr = e->ttbr;
     walk->asid = asid;
@@ -518,24 +522,28 @@ static void fill_walk_cache(mmu_tlb *tlb, const mmu_walk *w, uint64_t va, uint16
  * Leaf fill and the front door
  * ------------------------------------------------------------------------ */
 
-static void fill_leaf(mmu_tlb *tlb, const mmu_walk *w, uint64_t va, uint16_t vmid)
+/* A leaf entry from a successful walk of `ia`: the VA (kinds S1, S12), or
+ * the IPA when stage 1 is off (S2_ONLY: the stage-2 leaf alone, global,
+ * tagged with the stage-2 granule and level). */
+static void fill_leaf(mmu_tlb *tlb, const mmu_walk *w, uint64_t ia, uint16_t vmid)
 {
     const mmu_result *r = &w->result;
-    unsigned shift = r->s1_size_shift;
+    bool s2_only = !w->s1_enabled;
+    unsigned shift = s2_only ? r->s2_size_shift : r->s1_size_shift;
     if (w->s2_enabled && r->s2_size_shift < shift)
         shift = r->s2_size_shift;
     mmu_tlb_entry e;
     memset(&e, 0, sizeof e);
     e.tags = (mmu_tlb_tags){
-        .kind = w->s2_enabled ? MMU_TLBE_S12 : MMU_TLBE_S1,
+        .kind = s2_only ? MMU_TLBE_S2_ONLY : w->s2_enabled ? MMU_TLBE_S12 : MMU_TLBE_S1,
         .regime = w->regime,
-        .global = !r->ng,
-        .asid = w->regime == MMU_REGIME_EL2 ? 0 : w->asid,
+        .global = s2_only || !r->ng,
+        .asid = s2_only || w->regime == MMU_REGIME_EL2 ? 0 : w->asid,
         .vmid = vmid,
-        .granule = w->s1_granule,
-        .level = r->s1_level,
+        .granule = s2_only ? w->s2_granule : w->s1_granule,
+        .level = s2_only ? r->s2_level : r->s1_level,
         .size_shift = (uint8_t)shift,
-        .ia = va & ~low_mask(shift),
+        .ia = ia & ~low_mask(shift),
     };
     e.out_base = r->pa & ~low_mask(shift);
     e.ipa_base = r->ipa & ~low_mask(shift);
@@ -559,23 +567,36 @@ bool mmu_tlb_translate(mmu_cpu *cpu, mmu_tlb *tlb, const mmu_access *acc, mmu_wa
 {
     mmu_regime regime = mmu_regime_for_el(cpu, acc->el);
     const mmu_s1_regime *r = &cpu->s1[regime];
-    bool cacheable = tlb->cfg.mode != MMU_TLB_NONE && !acc->s1_only && r->enabled;
-    uint64_t va = acc->va;
+    bool s2_on = mmu_stage2_active(cpu, regime);
+    /* Stage 1 on: entries by VA (S1, S12). Stage 1 off under stage 2: the
+     * IPA is the VA and the entries are stage-2-only, by IPA (ASL
+     * AArch64.S2Walk caches them whatever stage 1 does). Both off: nothing
+     * to cache. */
+    bool cacheable = tlb->cfg.mode != MMU_TLB_NONE && !acc->s1_only && (r->enabled || s2_on);
+    uint64_t ia = acc->va;
     uint16_t vmid = regime == MMU_REGIME_EL10 ? mmu_current_vmid(cpu) : 0;
     uint16_t asid = 0;
 
     if (cacheable) {
-        const mmu_s1_range *rg = &r->range[r->two_ranges ? (va >> 55) & 1 : 0];
-        if (rg->tbi)
-            va = sext64(va, 55);
-        asid = regime == MMU_REGIME_EL2 ? 0 : rg->asid;
-        /* E0PDn faults EL0 accesses whether or not a TLB entry exists
-         * (DDI0487 D8.2, FEAT_E0PD): let the walker report it. */
-        bool e0pd = rg->e0pd && (acc->el == 0 || acc->unpriv);
-        mmu_tlbe_kind kind = mmu_stage2_active(cpu, regime) ? MMU_TLBE_S12 : MMU_TLBE_S1;
+        bool lookup = true;
+        mmu_tlbe_kind kind = MMU_TLBE_S2_ONLY;
+        if (r->enabled) {
+            const mmu_s1_range *rg = &r->range[r->two_ranges ? (ia >> 55) & 1 : 0];
+            if (rg->tbi)
+                ia = sext64(ia, 55);
+            asid = regime == MMU_REGIME_EL2 ? 0 : rg->asid;
+            /* E0PDn faults EL0 accesses whether or not a TLB entry exists
+             * (DDI0487 D8.2, FEAT_E0PD): let the walker report it. */
+            lookup = !(rg->e0pd && (acc->el == 0 || acc->unpriv));
+            kind = s2_on ? MMU_TLBE_S12 : MMU_TLBE_S1;
+        } else {
+            /* A VA bit at or above PAMax is an Address size fault with
+             * stage 1 off, entry or not: let the walker report it. */
+            lookup = s1_disabled_output(cpu, r, acc->va, &ia);
+        }
         uint64_t pa;
-        const mmu_tlb_entry *e = e0pd ? NULL : mmu_tlb_lookup(tlb, kind, regime, vmid, asid, va, &pa);
-        if (e && answer_hit(cpu, e, acc, regime, va, asid, walk)) {
+        const mmu_tlb_entry *e = lookup ? mmu_tlb_lookup(tlb, kind, regime, vmid, asid, ia, &pa) : NULL;
+        if (e && answer_hit(cpu, e, acc, regime, ia, asid, walk)) {
             tlb->stats.hits++;
             *walked = false;
             return true;
@@ -586,17 +607,21 @@ bool mmu_tlb_translate(mmu_cpu *cpu, mmu_tlb *tlb, const mmu_access *acc, mmu_wa
     *walked = true;
     bool ok;
     if (cacheable && has_walk_cache(tlb)) {
-        walk_port wp = {.tlb = tlb, .mem = cpu->port, .regime = regime, .vmid = vmid, .asid = asid, .va = va};
+        walk_port wp = {.tlb = tlb, .mem = cpu->port, .regime = regime, .vmid = vmid, .asid = asid, .va = ia};
         cpu->port = (mmu_port){.ctx = &wp, .read64 = walk_port_read, .write64 = walk_port_write};
         ok = mmu_walk_translate(cpu, acc, walk);
         cpu->port = wp.mem;
         if (ok)
-            fill_walk_cache(tlb, walk, va, vmid);
+            fill_walk_cache(tlb, walk, ia, vmid);
     } else {
         ok = mmu_walk_translate(cpu, acc, walk);
     }
-    if (ok && cacheable && walk->s1_enabled)
-        fill_leaf(tlb, walk, va, vmid);
+    /* A no_update walk may have left the leaf's Access flag at 0 with HA
+     * set; the architecture caches a translation only with AF = 1 (ASL
+     * AArch64.S1Walk/S2Walk call S1TLBCache/S2TLBCache for descriptor[10]
+     * = 1), so such a walk fills no leaf entry. */
+    if (ok && cacheable && !acc->no_update)
+        fill_leaf(tlb, walk, ia, vmid);
     return ok;
 }
 

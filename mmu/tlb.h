@@ -7,6 +7,14 @@
  *   the contiguous bit). Tagged with regime, VMID (EL1&0 only: the current
  *   VTTBR_EL2.VMID, also when stage 2 is off), ASID (none for EL2, and
  *   global entries, nG = 0, match any ASID), granule and level.
+ * - for EL1&0 with stage 1 off (SCTLR_EL1.M = 0, HCR_EL2.DC, TGE) under
+ *   stage 2, stage-2-only leaf entries (S2_ONLY): IPA (= the VA) -> PA,
+ *   tagged with the VMID and the stage-2 granule and level, removed by
+ *   IPAS2E1/VMALLS12E1/ALLE1 and kept by VMALLE1 like any stage-2-only
+ *   entry. (Walking every time would also be a legal model, since nothing
+ *   obliges a TLB to cache, but it would hide a missing IPAS2E1 for guests
+ *   running with their MMU off.) A hit re-applies the MMU-off stage-1
+ *   rules of its access (attributes, the PAMax address-size check).
  * - optionally a walk cache: stage-1 table descriptors and stage-2
  *   descriptors (table and leaf, the latter only when no hardware update can
  *   follow). A walk that misses in the leaf TLB still walks, but descriptors
@@ -17,8 +25,8 @@
  *   covers; stage-2 entries on the address and VMID (page tables are trees:
  *   a descriptor address is reached from one input range only).
  *
- * What it never does: cache faults; cache a translation with stage 1
- * disabled; answer a lookup made with a different regime, VMID or (for
+ * What it never does: cache faults; cache a translation with both stages
+ * off; answer a lookup made with a different regime, VMID or (for
  * non-global entries) ASID; answer an access that needs a descriptor update
  * (a write to a clean DBM page, at either stage) — that access misses and
  * walks, so the hardware dirty update happens; answer an access the cached
@@ -165,7 +173,8 @@ void mmu_tlb_free(mmu_tlb *tlb);
  * with n_reads = 0 and no fault, sets *walked = false and returns true. On
  * a miss walks (mmu_walk_translate, through the walk cache if any), sets
  * *walked = true, fills the TLB from a successful walk and returns the
- * walk's result. acc->s1_only accesses (AT) bypass the TLB. */
+ * walk's result (no_update walks fill no leaf entry: their leaf may still
+ * have AF = 0). acc->s1_only accesses (AT) bypass the TLB. */
 bool mmu_tlb_translate(mmu_cpu *cpu, mmu_tlb *tlb, const mmu_access *acc, mmu_walk *walk,
                        bool *walked);
 

@@ -251,7 +251,7 @@ bool mmu_tlbi_matches(const mmu_tlbi *t, const mmu_tlb_tags *e)
     if (e->regime != t->regime)
         return false;
 
-    bool s2 = e->kind == MMU_TLBE_S2 || e->kind == MMU_TLBE_S2_TABLE;
+    bool s2 = e->kind == MMU_TLBE_S2 || e->kind == MMU_TLBE_S2_TABLE || e->kind == MMU_TLBE_S2_ONLY;
     if (s2 ? !t->stage2 : !t->stage1)
         return false;
     if (e->regime == MMU_REGIME_EL10 && !t->any_vmid && e->vmid != t->vmid)

@@ -160,9 +160,11 @@ int mmu_tlbi_decode(const mmu_tlbi_op *op, bool nxs, uint64_t xt, const mmu_tlbi
 typedef enum mmu_tlbe_kind {
     MMU_TLBE_S1 = 0,        /* stage-1 leaf (no stage 2, or a stage-1-only lookup) */
     MMU_TLBE_S12 = 1,       /* combined stage 1+2 leaf: VA -> PA */
-    MMU_TLBE_S2 = 2,        /* stage-2 leaf: IPA -> PA */
+    MMU_TLBE_S2 = 2,        /* walk cache: a stage-2 leaf descriptor */
     MMU_TLBE_S1_TABLE = 3,  /* walk cache: a stage-1 table descriptor */
     MMU_TLBE_S2_TABLE = 4,  /* walk cache: a stage-2 table descriptor */
+    MMU_TLBE_S2_ONLY = 5,   /* stage-2-only leaf: IPA -> PA, for EL1&0 with
+                               stage 1 off (the IPA is the VA) */
     MMU_TLBE_KIND_COUNT
 } mmu_tlbe_kind;
 

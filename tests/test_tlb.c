@@ -506,9 +506,93 @@ static void test_hit_attributes_follow_the_access(void)
     env_free(&e);
 }
 
+/* EL1&0 with stage 1 off (SCTLR_EL1.M = 0) under stage 2: the IPA is the
+ * VA and only stage 2 translates, so the TLB holds stage-2-only entries
+ * (ASL AArch64.S2Walk caches them with S2TLBCache whatever stage 1 does).
+ * Like any stage-2-only entry they survive VMALLE1 (stage 1 only) and go
+ * with IPAS2E1 / VMALLS12E1 of their VMID (DDI0487 D8.17.5.4). A hit
+ * still applies the MMU-off stage-1 attributes of its own access (data
+ * Device-nGnRnE, fetches Normal WT with SCTLR_EL1.I = 1) and the
+ * MMU-off address-size check (a VA bit at or above PAMax faults). */
+static void test_stage2_only_entries(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, true, &cfg);
+    mmu_cpu_set_reg(&e.cpu, MMU_SCTLR_EL1, SCTLR_I); /* stage 1 off */
+    bool walked;
+    CHECK_EQ(env_read(&e, PA_OLD + 0x10, &walked), PA_OLD + 0x10);
+    CHECK(walked);
+    CHECK_EQ(env_read(&e, PA_OLD + 0x20, &walked), PA_OLD + 0x20);
+    CHECK(!walked);
+    CHECK_EQ(mmu_tlb_count(&e.tlb, MMU_TLBE_S2_ONLY), 1);
+
+    mmu_walk w;
+    mmu_access fe = {.va = PA_OLD, .kind = MMU_ACC_FETCH, .el = 1};
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &fe, &w, &walked));
+    CHECK(!walked);
+    CHECK(!w.s1_enabled && w.s2_enabled);
+    CHECK_EQ(w.result.s1_attr.attr, 0xaa);
+    CHECK_EQ(w.result.attr.attr, 0xaa); /* WT (stage 1 off, I=1) with stage-2 WB */
+    mmu_access rd = {.va = PA_OLD, .kind = MMU_ACC_READ, .el = 1};
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &rd, &w, &walked));
+    CHECK(!walked);
+    CHECK_EQ(w.result.attr.attr, 0x00); /* Device-nGnRnE */
+    rd.va = PA_OLD | (UINT64_C(1) << 52); /* above PAMax: Address size, level 0 */
+    CHECK(!mmu_tlb_translate(&e.cpu, &e.tlb, &rd, &w, &walked));
+    CHECK_EQ(w.fault.type, MMU_FAULT_ADDRESS_SIZE);
+    CHECK_EQ(w.fault.stage, 1);
+
+    env_map_s2(&e, PA_OLD, PA_NEW, PG); /* the hypervisor moves the page */
+    env_tlbi(&e, "vmalle1is", 0);
+    CHECK_EQ(env_read(&e, PA_OLD, &walked), PA_OLD); /* stage-2-only entry kept */
+    CHECK(!walked);
+    env_set_vmid(&e, 2);
+    env_tlbi(&e, "ipas2e1is", PA_OLD >> 12); /* another VM's */
+    env_set_vmid(&e, 1);
+    CHECK_EQ(env_read(&e, PA_OLD, &walked), PA_OLD);
+    CHECK(!walked);
+    env_tlbi(&e, "ipas2le1is", PA_OLD >> 12);
+    CHECK_EQ(env_read(&e, PA_OLD, &walked), PA_NEW);
+    CHECK(walked);
+    env_map_s2(&e, PA_OLD, PA_OLD, PG);
+    env_tlbi(&e, "vmalls12e1is", 0);
+    CHECK_EQ(env_read(&e, PA_OLD, &walked), PA_OLD);
+    CHECK(walked);
+    env_free(&e);
+}
+
+/* A translation is cached only once its Access flag is set (ASL
+ * AArch64.S1Walk/S2Walk: S1TLBCache/S2TLBCache only for descriptor[10] ==
+ * 1). A no_update (debugger) access with TCR_EL1.HA leaves AF = 0 in
+ * memory, so it must not fill the TLB: the next real access walks and
+ * sets AF. */
+static void test_no_update_does_not_fill(void)
+{
+    mmu_tlb_config cfg = env_unbounded(0);
+    tlb_env e;
+    env_init(&e, false, false, &cfg);
+    env_map(&e, VA0, PA_OLD, PG, DESC_NG, 0); /* AF = 0 */
+    mmu_walk w;
+    bool walked;
+    mmu_access dbg = {.va = VA0, .kind = MMU_ACC_READ, .el = 1, .no_update = true};
+    CHECK(mmu_tlb_translate(&e.cpu, &e.tlb, &dbg, &w, &walked));
+    CHECK(walked);
+    uint64_t leaf_pa = w.reads[w.n_reads - 1].pa;
+    CHECK_EQ(testmem_read(&e.mem, leaf_pa) & DESC_AF, 0);
+    CHECK_EQ(mmu_tlb_count(&e.tlb, MMU_TLBE_S1), 0);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(walked);
+    CHECK_EQ(testmem_read(&e.mem, leaf_pa) & DESC_AF, DESC_AF);
+    CHECK_EQ(env_read(&e, VA0, &walked), PA_OLD);
+    CHECK(!walked);
+    env_free(&e);
+}
+
 TEST_MAIN(TEST(test_stale_until_right_tlbi), TEST(test_asid_and_global), TEST(test_range_edges),
           TEST(test_ttl), TEST(test_block_partly_covered), TEST(test_stage2_and_combined),
           TEST(test_ripas2), TEST(test_walk_cache_table_entries), TEST(test_dbm_write_walks),
           TEST(test_permissions_rechecked), TEST(test_modes_and_policies), TEST(test_bad_config),
           TEST(test_tlbi_scope_with_vhe), TEST(test_s1_update_walk_cached_by_its_ipa),
-          TEST(test_hit_attributes_follow_the_access))
+          TEST(test_hit_attributes_follow_the_access), TEST(test_stage2_only_entries),
+          TEST(test_no_update_does_not_fill))

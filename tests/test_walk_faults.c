@@ -5,7 +5,7 @@
  * Sources: ASL AArch64.S1Translate (TxSZ, VA range, E0PD), AArch64.S1Walk
  * (EPD, TTBR base address size at level 0, DecodeDescriptorType, the
  * table-address check at the level of the table descriptor, then for the
- * leaf: OA range, then Access flag), AArch64.S1CheckPermissions;
+ * leaf: contiguous bit, OA range, then Access flag), AArch64.S1CheckPermissions;
  * EncodeLDFSC for the codes; reference notes sections 2.4, 2.5, 4.2. */
 #include "walkcase.h"
 
@@ -32,6 +32,9 @@ static const wc_chain c16ds = {0, 4, {0x1e, 0x123, 0x22b, 0x1e2}, HI5, WC_FMT_DS
 static const wc_chain c4t1 = {0, 3, {0x100, 1, 1}, LO5, WC_FMT_48, 0x100000000ull, WC_AF};
 /* 64K 48-bit, VA48: L1 = 4, L2 = 0x11a2, L3 = 0x1678. */
 static const wc_chain c64 = {1, 3, {0x4, 0x11a2, 0x1678}, LO5, WC_FMT_LPA, 0x765430000ull, WC_AF};
+/* 64K, FEAT_TTST T0SZ=47 (17-bit VA): start level 3 (two entries, VA[16]);
+ * VA 0x1abcd -> index 1. */
+static const wc_chain c64l3 = {3, 1, {1}, LO5, WC_FMT_LPA, 0x765430000ull, WC_AF};
 
 enum { CPU_MAX, CPU_V82, CPU_NO16LPA2 };
 
@@ -197,6 +200,18 @@ static void test_stage1_faults(void)
         /* Control: PS=52, the same page is at 2^48 + 0x7_6543_0000. */
         {"64K LPA, PS=52, page desc[15:12]=1 is OA[48]", CPU_MAX, &c64, T64(16, 6), LO(0), 0, VA48, 1, 3,
          wc_leaf(0x765430000ull, WC_FMT_LPA, 3, WC_AF) | BIT64(12), OK, 0, 0, 3, 0x0001000765439abcull},
+
+        /* ---- A misprogrammed contiguous bit (a 64K level-3 run of 32 pages,
+         * 2MB, in a 17-bit input range) is a Translation fault here (the
+         * IMPLEMENTATION DEFINED choice, docs/engine.md); ASL AArch64.S1Walk
+         * checks it before the OA range, so with the page also above PS it
+         * is still the Translation fault. ---- */
+        {"contiguous run larger than the 17-bit input range", CPU_MAX, &c64l3, T64(47, 0), LO(0), 0, 0x1abcd, 1, 3,
+         wc_leaf(0x76540000ull, WC_FMT_LPA, 3, WC_AF) | BIT64(52), TR, 3, 0x07, 1, 0},
+        {"page above PS=32 (control)", CPU_MAX, &c64l3, T64(47, 0), LO(0), 0, 0x1abcd, 1, 3,
+         wc_leaf(0x100000000ull, WC_FMT_LPA, 3, WC_AF), AS, 3, 0x03, 1, 0},
+        {"misprogrammed contiguous bit before address size", CPU_MAX, &c64l3, T64(47, 0), LO(0), 0, 0x1abcd, 1, 3,
+         wc_leaf(0x100000000ull, WC_FMT_LPA, 3, WC_AF) | BIT64(52), TR, 3, 0x07, 1, 0},
 
         /* ---- Pre-walk checks: Translation (or Address size) at level 0, no read ---- */
         {"T0SZ=15 below 16 (DS=0)", CPU_MAX, &c4, T4(15, 5, 0), LO(0), 0, VA48, 1, NONE, 0, TR, 0, 0x04, 0, 0},

@@ -17,6 +17,9 @@ static const wc_chain s2ds = {-1, 5, {0xf, 0x24, 0xd1, 0xb3, 0x189}, HI5, WC_FMT
 static const wc_chain s2ds_lo = {-1, 5, {0xf, 0x24, 0xd1, 0xb3, 0x189}, LO5, WC_FMT_DS, 0x876543000ull, WC_S2_RW};
 /* 4K 40-bit IPA 0xab_cdef_1234 from L1 (2 tables): 0x2af, 0x6f, 0xf1. */
 static const wc_chain s2l1 = {1, 3, {0x2af, 0x6f, 0xf1}, LO5, WC_FMT_48, 0x300000000ull, WC_S2_RW};
+/* 64K, FEAT_TTST T0SZ=47 (17-bit IPA), SL0=0: start level 3 (2 entries,
+ * IPA[16]); IPA 0x1abcd -> index 1. */
+static const wc_chain s2l3 = {3, 1, {1}, LO5, WC_FMT_LPA, 0x76540000ull, WC_S2_RW};
 
 enum { CPU_MAX, CPU_V82, CPU_PA42 };
 
@@ -89,6 +92,19 @@ static void test_stage2_walk_faults(void)
          wc_leaf(0x0001000000000000ull, WC_FMT_DS, 2, WC_S2_RW), MMU_FAULT_ADDRESS_SIZE, 2, 0x02, 4},
         {"PS=48: L3 page above 2^48", CPU_MAX, &s2ds_lo, v4ds_ps48, LO(0), IPA52, 3,
          wc_leaf(0x0004000000000000ull, WC_FMT_DS, 3, WC_S2_RW), MMU_FAULT_ADDRESS_SIZE, 3, 0x03, 5},
+
+        /* A misprogrammed contiguous bit (32 x 64KB = 2MB run in a 17-bit
+         * IPA range: the IMPLEMENTATION DEFINED Translation fault) is
+         * checked before the output address (ASL AArch64.S2Walk), so a
+         * run whose page is also above PS=32 still gives Translation. */
+        {"contiguous run larger than the 17-bit IPA range", CPU_MAX, &s2l3,
+         wc_vtcr(MMU_GRANULE_64K, 47, 0, false, 0, false), LO(0), 0x1abcd, 3,
+         wc_leaf(0x76540000ull, WC_FMT_LPA, 3, WC_S2_RW) | BIT64(52), MMU_FAULT_TRANSLATION, 3, 0x07, 1},
+        {"page above PS=32 (control)", CPU_MAX, &s2l3, wc_vtcr(MMU_GRANULE_64K, 47, 0, false, 0, false), LO(0),
+         0x1abcd, 3, wc_leaf(0x100000000ull, WC_FMT_LPA, 3, WC_S2_RW), MMU_FAULT_ADDRESS_SIZE, 3, 0x03, 1},
+        {"misprogrammed contiguous bit before address size", CPU_MAX, &s2l3,
+         wc_vtcr(MMU_GRANULE_64K, 47, 0, false, 0, false), LO(0), 0x1abcd, 3,
+         wc_leaf(0x100000000ull, WC_FMT_LPA, 3, WC_S2_RW) | BIT64(52), MMU_FAULT_TRANSLATION, 3, 0x07, 1},
 
         /* ---- VTCR_EL2 legality: Translation fault level 0, no read ---- */
         {"16K SL0=3 (L0) without DS", CPU_MAX, &s2l1, wc_vtcr(MMU_GRANULE_16K, 16, 3, false, 5, false), LO(0),
@@ -216,6 +232,21 @@ static void test_s1ptw_faults(void)
     CHECK(!wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
     check_s2_fault(&w, MMU_FAULT_PERMISSION, 1, true, 0x40000120ull, false, 0x0d, 1);
     CHECK_EQ(mmu_iabt_iss(&w.fault), 0x8d);
+    testmem_free(&n.m);
+
+    /* HCR_EL2.PTW = 1 and the stage-1 tables in stage-2 Device memory
+     * (MemAttr 0b0001, Device-nGnRE): the first stage-1 table read is a
+     * stage-2 Permission fault, S1PTW, at the block's level 1 (DDI0487
+     * D8.6.3; ASL AArch64.S2CheckPermissions: TTW with walkparams.ptw and
+     * Device memory). With PTW = 0 the walk is done as if to Normal
+     * Non-cacheable memory and succeeds. */
+    check_context = "S1PTW: HCR_EL2.PTW with stage-1 tables in Device memory";
+    const uint64_t s2dev = (WC_S2_RW & ~FIELD_PREP_CONST(GENMASK64(5, 2), 0xf)) | FIELD_PREP_CONST(GENMASK64(5, 2), 1);
+    nested_setup(&n, s2dev, 0x40001000, 0x40100000, WC_AF);
+    CHECK(wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
+    mmu_cpu_set_reg(&n.cpu, MMU_HCR_EL2, HCR_VM | HCR_PTW);
+    CHECK(!wc_walk(&n.cpu, VA48, MMU_ACC_READ, 1, &w));
+    check_s2_fault(&w, MMU_FAULT_PERMISSION, 1, true, 0x40000120ull, false, 0x0d, 1);
     testmem_free(&n.m);
 
     /* Stage-2 AF=0 on the block: Access flag fault, S1PTW, level 1. */
