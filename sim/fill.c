@@ -159,6 +159,12 @@ static bool fill_hook(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry
      * accesses would use a translation our TLB no longer holds. */
     if (m->tlb.stats.evictions != evictions)
         machine_flush_fills(m);
+    /* A TLB that holds nothing (mode NONE): Unicorn must not keep this
+     * translation either. It cannot be dropped before the access uses it,
+     * so it goes when the next block starts: accesses to one page within
+     * a block still share one walk. */
+    else if (m->tlb.cfg.mode == MMU_TLB_NONE && walk.n_reads)
+        m->flush_at_block = true;
     if (!ok) {
         m->abort = (machine_abort){.pending = true, .kind = acc.kind, .page_va = va,
                                    .fault = walk.fault, .el = acc.el};

@@ -253,6 +253,10 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ctx
     m->block_pc = address;
     m->block_size = size;
     m->fill_cursor = 0;
+    if (m->flush_at_block) {
+        m->flush_at_block = false;
+        machine_flush_fills(m);
+    }
     m->stats.insns += size / 4;
 }
 

@@ -136,6 +136,7 @@ typedef struct machine {
     uint64_t block_pc;       /* the block being executed and its size */
     uint32_t block_size;
     uint32_t fill_cursor;    /* instruction of the block the last data fill was for */
+    bool flush_at_block;     /* drop Unicorn's fills when the next block starts */
     uint64_t stuck_sig[4];   /* the last exception: EL, ESR, FAR, ELR */
     uint64_t stuck_icount;
     unsigned stuck_repeats;

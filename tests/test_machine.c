@@ -483,6 +483,47 @@ static void test_eret_event(void)
     free_machine(m);
 }
 
+/* A TLB that holds nothing (mode NONE) walks for every access: Unicorn's
+ * own cache must not keep the translation past the block that needed it.
+ * Ten iterations of a one-block loop "ldr x3, [x1]; subs; b.ne" at EL2
+ * with stage 1 on: a data walk per iteration, and at least one fetch walk
+ * (a block that jumps to itself is chained by QEMU and not fetched
+ * again). Without the per-block flush the loop walked once. */
+static void test_tlb_none_walks_every_block(void)
+{
+    char err[256];
+    bump b;
+    mmu_builder s1;
+    mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
+                         .start_level = MMU_NO_LEVEL};
+    machine *m = machine_with_tables(&fmt, &s1, &b);
+    uint64_t attrs = DESC_AF | FIELD_PREP(DESC_SH, 3);
+    CHECK_EQ(mmu_pt_map(&s1, 0x40000000, 0x40000000, 0x1000, attrs, 0, err, sizeof err), 0);
+    CHECK_EQ(mmu_pt_map(&s1, 0x80000000, 0x40200000, 0x1000, attrs, 0, err, sizeof err), 0);
+    mmu_cpu_set_reg(&m->cpu, MMU_MAIR_EL2, 0xff);
+    mmu_cpu_set_reg(&m->cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 32) | FIELD_PREP(TCR2_PS, 2));
+    mmu_cpu_set_reg(&m->cpu, MMU_TTBR0_EL2, mmu_pt_ttbr_baddr(&s1));
+    mmu_cpu_set_reg(&m->cpu, MMU_SCTLR_EL2, mmu_cpu_get_reg(&m->cpu, MMU_SCTLR_EL2) | SCTLR_M);
+    mmu_tlb_free(&m->tlb);
+    mmu_tlb_config none = {.mode = MMU_TLB_NONE};
+    CHECK_EQ(mmu_tlb_init(&m->tlb, &none, err, sizeof err), 0);
+    static const uint32_t code[] = {
+        0xd2b00001, /* mov x1, #0x80000000 */
+        0xd2800142, /* mov x2, #10 */
+        0xf9400023, /* loop: ldr x3, [x1] */
+        0xf1000442, /* subs x2, x2, #1 */
+        0x54ffffc1, /* b.ne loop */
+        0x14000000, /* b . */
+    };
+    put_insns(m, 0x40000000, code, 6);
+    CHECK_EQ(machine_set_entry(m, 0x40000000, 2, false, 0, err, sizeof err), 0);
+    m->max_insns = 40;
+    CHECK_EQ(machine_run(m), MACHINE_MAX_INSNS);
+    CHECK(m->stats.walks >= 11);
+    CHECK_EQ(m->tlb.stats.hits, 0);
+    free_machine(m);
+}
+
 /* HCR_EL2.TGE routes exceptions from EL0 to EL2 (DDI0487 D1.3.4). */
 static void test_routing(void)
 {
@@ -499,4 +540,4 @@ static void test_routing(void)
 TEST_MAIN(TEST(test_physmem_errors), TEST(test_high_ram_runs), TEST(test_loader_checks),
           TEST(test_ldst_decode), TEST(test_stage2_fault_to_el2), TEST(test_routing),
           TEST(test_insn_and_mem_events), TEST(test_ldtr_uses_el0_permissions),
-          TEST(test_eret_event))
+          TEST(test_eret_event), TEST(test_tlb_none_walks_every_block))
