@@ -232,7 +232,18 @@ static void emit_tlbi(machine *m, uint64_t pc, const mmu_tlbi_op *op, bool nxs, 
     machine_emit(m, &ev);
 }
 
+/* FEAT_XS, as ID_AA64ISAR1_EL1.XS (bits [59:56]) of Unicorn's CPU says:
+ * without it the nXS forms (CRn = 9) are unallocated encodings. mmusim
+ * does not shadow ID_AA64ISAR1_EL1, so the guest reads the same value. */
+#define ISAR1_XS GENMASK64(59, 56)
+static bool cpu_has_xs(machine *m)
+{
+    uint64_t isar1 = 0;
+    return sysreg_read_cpu(m, SYSREG_ENC(3, 0, 0, 6, 1), &isar1) && FIELD_GET(ISAR1_XS, isar1);
+}
+
 /* TLBI: DDI0487 C5.5; undefined at EL0, EL2 operations undefined at EL1,
+ * nXS forms undefined without FEAT_XS,
  * EL1 operations at EL1 trapped by HCR_EL2.TTLB (D19.2.48). */
 static uint32_t do_tlbi(machine *m, const mmu_tlbi_op *op, bool nxs, uc_arm64_reg rt,
                         const uc_arm64_cp_reg *cp)
@@ -240,7 +251,8 @@ static uint32_t do_tlbi(machine *m, const mmu_tlbi_op *op, bool nxs, uc_arm64_re
     uint64_t pc = current_pc(m);
     uint8_t el = machine_el(m);
     const mmu_features *f = &m->cpu.feat;
-    if (el < op->el || (op->range && !f->tlbirange) || (op->share == MMU_TLBI_OS && !f->tlbios))
+    if (el < op->el || (op->range && !f->tlbirange) || (op->share == MMU_TLBI_OS && !f->tlbios) ||
+        (nxs && !cpu_has_xs(m)))
         return undefined(m, pc);
     if (el == 1 && (mmu_cpu_get_reg(&m->cpu, MMU_HCR_EL2) & HCR_TTLB)) {
         exception_sysreg_trap(m, pc, sysreg_iss(cp, rt, false));

@@ -524,6 +524,37 @@ static void test_tlb_none_walks_every_block(void)
     free_machine(m);
 }
 
+/* The nXS TLBIs are unallocated without FEAT_XS, which the machine's CPU
+ * does not report (ID_AA64ISAR1_EL1.XS = 0): "tlbi vae1isnxs" at EL2 is an
+ * undefined instruction (EC 0, IL), "tlbi vae1is" is not. */
+static void test_nxs_tlbi_undefined_without_xs(void)
+{
+    machine *m = new_machine();
+    char err[256];
+    CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
+    static const uint32_t code[] = {
+        0xd5088320, /* tlbi vae1is, x0 */
+        0xd5089320, /* tlbi vae1isnxs, x0 */
+        0x14000000, /* b . */
+    };
+    static const uint32_t spin = 0x14000000;
+    put_insns(m, 0x40000000, code, 3);
+    put_insns(m, 0x40001200, &spin, 1); /* VBAR_EL2 + 0x200 */
+    uint64_t vbar = 0x40001000;
+    uc_reg_write(m->uc, UC_ARM64_REG_VBAR_EL2, &vbar);
+    CHECK_EQ(machine_set_entry(m, 0x40000000, 2, false, 0, err, sizeof err), 0);
+    m->max_insns = 10;
+    CHECK_EQ(machine_run(m), MACHINE_MAX_INSNS);
+    uint64_t esr = 0, elr = 0;
+    uc_reg_read(m->uc, UC_ARM64_REG_ESR_EL2, &esr);
+    uc_reg_read(m->uc, UC_ARM64_REG_ELR_EL2, &elr);
+    CHECK_EQ(m->stats.exceptions[EXC_KIND_UNDEFINED], 1);
+    CHECK_EQ(esr, 0x02000000);
+    CHECK_EQ(elr, 0x40000004);
+    CHECK_EQ(m->stats.tlbis, 1);
+    free_machine(m);
+}
+
 /* HCR_EL2.TGE routes exceptions from EL0 to EL2 (DDI0487 D1.3.4). */
 static void test_routing(void)
 {
@@ -540,4 +571,5 @@ static void test_routing(void)
 TEST_MAIN(TEST(test_physmem_errors), TEST(test_high_ram_runs), TEST(test_loader_checks),
           TEST(test_ldst_decode), TEST(test_stage2_fault_to_el2), TEST(test_routing),
           TEST(test_insn_and_mem_events), TEST(test_ldtr_uses_el0_permissions),
-          TEST(test_eret_event), TEST(test_tlb_none_walks_every_block))
+          TEST(test_eret_event), TEST(test_tlb_none_walks_every_block),
+          TEST(test_nxs_tlbi_undefined_without_xs))
