@@ -206,18 +206,37 @@ static void read_access(trace_reader *r, uint8_t tag, trace_record *rec)
     c->last_pc[k] = pc;
 }
 
+/* The access an AT implies, as mmu/at.c forms it, for dumps (replay
+ * executes the operation itself). Without the registers the EL2&0 host
+ * case (S1E1* under E2H and TGE checks EL2) is not known: EL 1 here. */
+static void at_access(const mmu_at_op *op, uint64_t va, mmu_access *acc)
+{
+    *acc = (mmu_access){.va = va, .kind = op->write ? MMU_ACC_WRITE : MMU_ACC_READ,
+                        .el = op->target_el == 2 ? 2 : 1, .pan = op->pan,
+                        .unpriv = op->target_el == 0, .s1_only = op->stages == MMU_AT_S1,
+                        .no_update = true};
+}
+
 static void read_at(trace_reader *r, trace_record *rec)
 {
+    size_t n;
+    const mmu_at_op *ops = mmu_at_ops(&n);
     trace_access *a = &rec->u.access;
     memset(a, 0, sizeof *a);
-    uint8_t ctx = get_flags(r, a);
-    trace_ctx_apply(ctx, &a->acc);
-    uint8_t k = get8(r, "the access kind");
-    if (k > MMU_ACC_FETCH)
-        fail(r, "expected an access kind 0..2, got %u", k);
-    a->acc.kind = (mmu_access_kind)k;
-    a->acc.va = get_varint(r, "the VA");
+    uint8_t x = get8(r, "the flags byte");
+    if (x & ~TRACE_X_FAULT)
+        fail(r, "expected a flags byte 0x00 or 0x%02x, got 0x%02x", TRACE_X_FAULT, x);
+    if (x & TRACE_X_FAULT) {
+        a->faulted = true;
+        get_fault(r, &a->fault);
+    }
+    uint64_t row = get_varint(r, "the AT operation");
+    if (row >= n)
+        fail(r, "expected an AT operation 0..%zu, got %llu", n - 1, (unsigned long long)row);
+    a->op = &ops[row];
+    uint64_t va = get_varint(r, "the AT operand");
     get_where(r, &rec->where);
+    at_access(a->op, va, &a->acc);
 }
 
 static mmu_reg get_reg(trace_reader *r)

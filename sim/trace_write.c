@@ -346,12 +346,14 @@ void trace_rec_access(trace_rec *r, const trace_where *w, const trace_access *a)
 
 void trace_rec_at(trace_rec *r, const trace_where *w, const trace_access *a)
 {
+    size_t n;
+    const mmu_at_op *ops = mmu_at_ops(&n);
     note_insn(r, w);
     put8(r, TRACE_TAG_AT);
-    put8(r, trace_ctx_of(&a->acc) | (a->faulted ? TRACE_X_FAULT : 0));
+    put8(r, a->faulted ? TRACE_X_FAULT : 0);
     if (a->faulted)
         put_fault(r, &a->fault);
-    put8(r, (uint8_t)a->acc.kind);
+    put_varint(r, (uint64_t)(a->op - ops));
     put_varint(r, a->acc.va);
     put_where(r, w);
     emit(r);
