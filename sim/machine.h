@@ -118,7 +118,7 @@ typedef struct machine {
     unsigned n_sinks;
     unsigned sink_kinds;     /* MEV_* kinds some sink wants */
     fill_map fills;          /* PAs Unicorn holds (kept when MEV_INSN/MEM are wanted) */
-    bool code_hook, mem_hook; /* installed for MEV_INSN, MEV_MEM */
+    bool code_hook, mem_hook, store_hook; /* installed for MEV_INSN, MEV_MEM, MEV_STORE */
     FILE *out;               /* guest output (UART + semihosting): stdout */
     FILE *guest_err;         /* semihosting writes to handle 2: stderr */
     bool capture;            /* also keep the guest output in captured */
