@@ -157,12 +157,19 @@ bool machine_read_va(machine *m, uint64_t va, void *buf, size_t len, mmu_access_
     return read_va_at(m, machine_el(m), va, buf, len, kind);
 }
 
+/* The PC an event is reported at: for MEV_ACCESS the instruction behind
+ * the fill. */
+static uint64_t event_pc(machine *m, const machine_event *ev)
+{
+    if (ev->kind == MEV_ACCESS)
+        return fill_access_pc(m, ev->u.access.acc->va, ev->u.access.acc->kind);
+    return ev->pc;
+}
+
 walklog_where machine_event_where(machine *m, const machine_event *ev, char *insn_buf,
                                   size_t insn_len)
 {
-    uint64_t pc = ev->pc;
-    if (ev->kind == MEV_ACCESS)
-        pc = fill_access_pc(m, ev->u.access.acc->va, ev->u.access.acc->kind);
+    uint64_t pc = event_pc(m, ev);
     walklog_where w = {.icount = ev->icount, .pc = pc, .el = ev->el};
     uint8_t bytes[4];
     cs_insn *insn;
@@ -174,6 +181,18 @@ walklog_where machine_event_where(machine *m, const machine_event *ev, char *ins
         w.insn = insn_buf;
     }
     return w;
+}
+
+walklog_where machine_event_place(machine *m, const machine_event *ev, bool *has_word,
+                                  uint32_t *word)
+{
+    uint64_t pc = event_pc(m, ev);
+    uint8_t bytes[4];
+    *has_word = read_va_at(m, ev->el, pc, bytes, sizeof bytes, MMU_ACC_FETCH);
+    *word = *has_word ? (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
+                            (uint32_t)bytes[3] << 24
+                      : 0;
+    return (walklog_where){.icount = ev->icount, .pc = pc, .el = ev->el};
 }
 
 int machine_attach_sink(machine *m, unsigned kinds, machine_sink_fn fn, void *ctx, char *err,

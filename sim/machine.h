@@ -220,6 +220,11 @@ void machine_emit(machine *m, const machine_event *ev);
  * built (it means decoding the translation block). */
 walklog_where machine_event_where(machine *m, const machine_event *ev, char *insn_buf,
                                   size_t insn_len);
+/* The same place without the text: the instruction word at the PC, read
+ * as machine_event_where reads it (*has_word false when it cannot be), for
+ * sinks that keep the word and disassemble later (the trace recorder). */
+walklog_where machine_event_place(machine *m, const machine_event *ev, bool *has_word,
+                                  uint32_t *word);
 /* Drops every translation Unicorn has cached (after TLBI, register writes
  * and EL changes that alter what a fill would return). */
 void machine_flush_fills(machine *m);
