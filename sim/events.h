@@ -32,9 +32,9 @@ typedef enum machine_event_kind {
     MEV_STORE = 1u << 7,     /* each data store (before it), in u.mem with
                                 va_known false: a write-only hook, cheaper
                                 than MEV_MEM (loads run at full speed and no
-                                VA is worked out). Stores Unicorn makes
-                                without memory hooks (DC ZVA, atomics) are
-                                not seen. */
+                                VA is worked out). Unicorn 2.1.1 reports
+                                DC ZVA (byte by byte) and the LSE atomics
+                                here; writes by the host are not seen. */
 } machine_event_kind;
 
 typedef struct machine_event {
