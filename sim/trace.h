@@ -131,6 +131,9 @@ typedef struct trace_exception {
 } trace_exception;
 
 #define TRACE_PRESET_LEN 32
+/* The largest TLB or walk-cache size (entries, ways) a trace may give, as
+ * for scenarios (docs/scenario.md, "tlb"). */
+#define TRACE_TLB_MAX (1u << 24)
 typedef struct trace_config {
     mmu_tlb_config tlb;
     char preset[TRACE_PRESET_LEN]; /* informational: the ID registers are REG_INIT records */

@@ -31,6 +31,7 @@ struct trace_reader {
     size_t errlen;
     const char *rec_name;
     uint64_t rec_offset;
+    uint64_t field;       /* offset of the field being decoded */
 };
 
 const char *trace_kind_name(trace_kind k)
@@ -47,8 +48,8 @@ static uint64_t offset_now(const trace_reader *r)
     return r->base + r->pos;
 }
 
-/* Reports "NAME: offset N: <record> record at offset M: <message>" and
- * abandons the record. */
+/* Reports "NAME: offset N: <record> record at offset M: <message>", N
+ * being the offset of the field at fault, and abandons the record. */
 __attribute__((noreturn, format(printf, 2, 3))) static void fail(trace_reader *r,
                                                                  const char *fmt, ...)
 {
@@ -59,11 +60,11 @@ __attribute__((noreturn, format(printf, 2, 3))) static void fail(trace_reader *r
     va_end(ap);
     if (r->rec_name)
         snprintf(r->err, r->errlen, "%s: offset %llu: %s record at offset %llu: %s", r->name,
-                 (unsigned long long)offset_now(r), r->rec_name,
-                 (unsigned long long)r->rec_offset, msg);
+                 (unsigned long long)r->field, r->rec_name, (unsigned long long)r->rec_offset,
+                 msg);
     else
         snprintf(r->err, r->errlen, "%s: offset %llu: %s", r->name,
-                 (unsigned long long)offset_now(r), msg);
+                 (unsigned long long)r->field, msg);
     longjmp(r->fail, 1);
 }
 
@@ -90,22 +91,30 @@ static void refill(trace_reader *r, size_t want)
     }
 }
 
-static uint8_t get8(trace_reader *r, const char *what)
+/* One byte of the field being decoded. */
+static uint8_t next_byte(trace_reader *r, const char *what)
 {
     if (r->pos >= r->len)
-        fail(r, "expected %s, got the end of the trace (truncated)", what);
+        fail(r, "expected %s, got the end of the trace at offset %llu (truncated)", what,
+             (unsigned long long)offset_now(r));
     return r->data[r->pos++];
+}
+
+/* The getters start a field: errors name its first byte. */
+static uint8_t get8(trace_reader *r, const char *what)
+{
+    r->field = offset_now(r);
+    return next_byte(r, what);
 }
 
 static uint64_t get_varint(trace_reader *r, const char *what)
 {
     uint64_t v = 0;
-    uint64_t start = offset_now(r);
+    r->field = offset_now(r);
     for (unsigned shift = 0;; shift += 7) {
-        uint8_t b = get8(r, what);
+        uint8_t b = next_byte(r, what);
         if (shift == 63 && b > 1)
-            fail(r, "expected %s (a varint starting at offset %llu), got more than 64 bits", what,
-                 (unsigned long long)start);
+            fail(r, "expected %s (a varint), got more than 64 bits", what);
         v |= (uint64_t)(b & 0x7F) << shift;
         if (!(b & 0x80))
             return v;
@@ -115,8 +124,9 @@ static uint64_t get_varint(trace_reader *r, const char *what)
 static uint64_t get_le(trace_reader *r, unsigned bytes, const char *what)
 {
     uint64_t v = 0;
+    r->field = offset_now(r);
     for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)get8(r, what) << (8 * i);
+        v |= (uint64_t)next_byte(r, what) << (8 * i);
     return v;
 }
 
@@ -126,7 +136,7 @@ static void get_str(trace_reader *r, char *out, size_t max, const char *what)
     if (n >= max)
         fail(r, "expected %s of at most %zu bytes, got length %u", what, max - 1, n);
     for (unsigned i = 0; i < n; i++) {
-        uint8_t ch = get8(r, what);
+        uint8_t ch = next_byte(r, what);
         if (ch < 0x20 || ch > 0x7E)
             fail(r, "expected %s in printable ASCII, got byte 0x%02x", what, ch);
         out[i] = (char)ch;
@@ -339,11 +349,12 @@ static void read_insn(trace_reader *r, trace_record *rec)
     rec->u.insn.word = known ? (uint32_t)get_le(r, 4, "the instruction word") : 0;
 }
 
-static unsigned get_u32(trace_reader *r, const char *what)
+/* A TLB size: at most what a scenario may ask for (docs/scenario.md). */
+static unsigned get_tlb_size(trace_reader *r, const char *what)
 {
     uint64_t v = get_varint(r, what);
-    if (v > UINT32_MAX)
-        fail(r, "expected %s below 2^32, got %llu", what, (unsigned long long)v);
+    if (v > TRACE_TLB_MAX)
+        fail(r, "expected %s at most %u, got %llu", what, TRACE_TLB_MAX, (unsigned long long)v);
     return (unsigned)v;
 }
 
@@ -355,15 +366,15 @@ static void read_config(trace_reader *r, trace_record *rec)
     if (mode > MMU_TLB_UNBOUNDED)
         fail(r, "expected a TLB mode 0..%d, got %u", MMU_TLB_UNBOUNDED, mode);
     c->tlb.mode = (mmu_tlb_mode)mode;
-    c->tlb.entries = get_u32(r, "the TLB entries");
-    c->tlb.ways = get_u32(r, "the TLB ways");
+    c->tlb.entries = get_tlb_size(r, "the TLB entries");
+    c->tlb.ways = get_tlb_size(r, "the TLB ways");
     uint8_t policy = get8(r, "the TLB policy");
     if (policy > MMU_TLB_RANDOM)
         fail(r, "expected a TLB policy 0..%d, got %u", MMU_TLB_RANDOM, policy);
     c->tlb.policy = (mmu_tlb_policy)policy;
     c->tlb.seed = get_varint(r, "the TLB seed");
-    c->tlb.walk_entries = get_u32(r, "the walk-cache entries");
-    c->tlb.walk_ways = get_u32(r, "the walk-cache ways");
+    c->tlb.walk_entries = get_tlb_size(r, "the walk-cache entries");
+    c->tlb.walk_ways = get_tlb_size(r, "the walk-cache ways");
     uint8_t unified = get8(r, "the walk-cache unified byte");
     if (unified > 1)
         fail(r, "expected a walk-cache unified byte 0 or 1, got %u", unified);
@@ -399,6 +410,7 @@ static void read_record(trace_reader *r, trace_record *rec)
     rec->offset = offset_now(r);
     r->rec_offset = rec->offset;
     r->rec_name = NULL;
+    r->field = rec->offset;
     if (r->pos >= r->len)
         fail(r, "expected a record or END, got the end of the trace (truncated)");
     uint8_t tag = get8(r, "a record tag");
@@ -450,6 +462,10 @@ static void read_record(trace_reader *r, trace_record *rec)
         break;
     case TRACE_END:
         read_end(r, rec);
+        refill(r, 1);
+        r->field = offset_now(r);
+        if (r->pos < r->len)
+            fail(r, "expected the end of the trace after END, got more bytes");
         r->ended = true;
         break;
     case TRACE_ACCESS:
@@ -488,11 +504,9 @@ static int read_header(trace_reader *r, char *err, size_t errlen)
     refill(r, TRACE_MAGIC_LEN + TRACE_VARINT_MAX);
     for (unsigned i = 0; i < TRACE_MAGIC_LEN; i++) {
         uint8_t b = get8(r, "the magic \"" TRACE_MAGIC "\"");
-        if (b != (uint8_t)TRACE_MAGIC[i]) {
-            r->pos--;
+        if (b != (uint8_t)TRACE_MAGIC[i])
             fail(r, "expected the magic \"" TRACE_MAGIC "\" (not an mmusim trace), got byte 0x%02x",
                  b);
-        }
     }
     uint64_t v = get_varint(r, "the format version");
     if (v != TRACE_VERSION)
