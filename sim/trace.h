@@ -221,8 +221,9 @@ int trace_reader_from_memory(trace_reader **out, const void *buf, size_t len, co
 void trace_reader_close(trace_reader *r);
 /* The next record: 1 and *rec filled, 0 after the END record, -1 with a
  * message "FILE: offset N: expected ..., got ..." for bad data, including
- * data that ends before END (a truncated trace). Records delivered before
- * an error are valid. */
+ * data that ends before END (a truncated trace) or bytes after it. Records
+ * delivered before an error are valid; after an error every call returns
+ * -1. */
 int trace_next(trace_reader *r, trace_record *rec, char *err, size_t errlen);
 /* Offset of the next byte to decode. */
 uint64_t trace_reader_offset(const trace_reader *r);

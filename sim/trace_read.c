@@ -24,6 +24,7 @@ struct trace_reader {
     uint64_t base;        /* offset of data[0] in the trace */
     bool eof;             /* no more bytes beyond data[len] */
     bool ended;           /* END was read */
+    bool failed;          /* an error stopped reading */
     trace_codec c;
     /* decoding one record */
     jmp_buf fail;
@@ -477,11 +478,18 @@ int trace_next(trace_reader *r, trace_record *rec, char *err, size_t errlen)
 {
     if (r->ended)
         return 0;
+    if (r->failed) {
+        snprintf(err, errlen, "%s: offset %llu: reading stopped there (an earlier error)",
+                 r->name, (unsigned long long)r->field);
+        return -1;
+    }
     r->err = err;
     r->errlen = errlen;
     r->rec_name = NULL;
-    if (setjmp(r->fail))
+    if (setjmp(r->fail)) {
+        r->failed = true;
         return -1;
+    }
     refill(r, REC_MAX);
     read_record(r, rec);
     return 1;
