@@ -131,6 +131,8 @@ typedef struct trace_exception {
 } trace_exception;
 
 #define TRACE_PRESET_LEN 32
+/* TLBI and AT operations are named ("VAE1IS", "RVALE1ISnXS", "S1E1R"). */
+#define TRACE_OP_NAME_LEN 32
 /* The largest TLB or walk-cache size (entries, ways) a trace may give, as
  * for scenarios (docs/scenario.md, "tlb"). */
 #define TRACE_TLB_MAX (1u << 24)

@@ -230,8 +230,6 @@ static void at_access(const mmu_at_op *op, uint64_t va, mmu_access *acc)
 
 static void read_at(trace_reader *r, trace_record *rec)
 {
-    size_t n;
-    const mmu_at_op *ops = mmu_at_ops(&n);
     trace_access *a = &rec->u.access;
     memset(a, 0, sizeof *a);
     uint8_t x = get8(r, "the flags byte");
@@ -241,10 +239,10 @@ static void read_at(trace_reader *r, trace_record *rec)
         a->faulted = true;
         get_fault(r, &a->fault);
     }
-    uint64_t row = get_varint(r, "the AT operation");
-    if (row >= n)
-        fail(r, "expected an AT operation 0..%zu, got %llu", n - 1, (unsigned long long)row);
-    a->op = &ops[row];
+    char name[TRACE_OP_NAME_LEN];
+    get_str(r, name, sizeof name, "the AT operation");
+    if (!(a->op = mmu_at_op_by_name(name)))
+        fail(r, "expected an AT operation such as S1E1R, got '%s'", name);
     uint64_t va = get_varint(r, "the AT operand");
     get_where(r, &rec->where);
     at_access(a->op, va, &a->acc);
@@ -260,16 +258,10 @@ static mmu_reg get_reg(trace_reader *r)
 
 static void read_tlbi(trace_reader *r, trace_record *rec)
 {
-    size_t n;
-    const mmu_tlbi_op *ops = mmu_tlbi_ops(&n);
-    uint64_t row = get_varint(r, "the TLBI operation");
-    if (row >= n)
-        fail(r, "expected a TLBI operation 0..%zu, got %llu", n - 1, (unsigned long long)row);
-    uint8_t nxs = get8(r, "the nXS byte");
-    if (nxs > 1)
-        fail(r, "expected an nXS byte 0 or 1, got %u", nxs);
-    rec->u.tlbi.op = &ops[row];
-    rec->u.tlbi.nxs = nxs;
+    char name[TRACE_OP_NAME_LEN];
+    get_str(r, name, sizeof name, "the TLBI operation");
+    if (!(rec->u.tlbi.op = mmu_tlbi_op_by_name(name, &rec->u.tlbi.nxs)))
+        fail(r, "expected a TLBI operation such as VAE1IS, got '%s'", name);
     rec->u.tlbi.xt = get_varint(r, "the TLBI operand");
     get_where(r, &rec->where);
 }

@@ -346,14 +346,12 @@ void trace_rec_access(trace_rec *r, const trace_where *w, const trace_access *a)
 
 void trace_rec_at(trace_rec *r, const trace_where *w, const trace_access *a)
 {
-    size_t n;
-    const mmu_at_op *ops = mmu_at_ops(&n);
     note_insn(r, w);
     put8(r, TRACE_TAG_AT);
     put8(r, a->faulted ? TRACE_X_FAULT : 0);
     if (a->faulted)
         put_fault(r, &a->fault);
-    put_varint(r, (uint64_t)(a->op - ops));
+    put_str(r, a->op->name, TRACE_OP_NAME_LEN);
     put_varint(r, a->acc.va);
     put_where(r, w);
     emit(r);
@@ -372,12 +370,11 @@ void trace_rec_sysreg(trace_rec *r, const trace_where *w, mmu_reg reg, uint64_t 
 void trace_rec_tlbi(trace_rec *r, const trace_where *w, const mmu_tlbi_op *op, bool nxs,
                     uint64_t xt)
 {
-    size_t n;
-    const mmu_tlbi_op *ops = mmu_tlbi_ops(&n);
+    char name[TRACE_OP_NAME_LEN];
+    snprintf(name, sizeof name, "%s%s", op->name, nxs ? "nXS" : "");
     note_insn(r, w);
     put8(r, TRACE_TAG_TLBI);
-    put_varint(r, (uint64_t)(op - ops));
-    put8(r, nxs);
+    put_str(r, name, TRACE_OP_NAME_LEN);
     put_varint(r, xt);
     put_where(r, w);
     emit(r);
