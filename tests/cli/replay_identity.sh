@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Replay identity: every guest program (tests/guest, tests/machine) and
-# every shipped scenario (configs/*.json) is run with --record and --log;
-# `mmusim replay` of the trace with the recording's own configuration must
-# write the same walk log, byte for byte (walks, TLBIs, exceptions and
-# register writes, same order, same fields, instruction text included:
-# docs/trace.md "Replay"), report the same counters as the run and no
-# access that faults differently.
+# every shipped scenario (configs/*.json) is run with --record, --log and
+# --log-text; `mmusim replay` of the trace with the recording's own
+# configuration must write the same walk log, byte for byte, in both
+# formats (walks, TLBIs, exceptions and register writes, same order, same
+# fields, instruction text included: docs/trace.md "Replay"), report the
+# same counters as the run and no access that faults differently.
 # Usage: replay_identity.sh MMUSIM SOURCE_DIR
 set -uo pipefail
 mmusim=${1:?usage: $0 MMUSIM SOURCE_DIR}
@@ -25,10 +25,11 @@ fail() {
 # check NAME FILE: record FILE's run, replay it, compare.
 check() {
     local name=$1 file=$2
-    rm -f "$tmp/run.jsonl" "$tmp/replay.jsonl" "$tmp/t.trace"
+    rm -f "$tmp/run.jsonl" "$tmp/replay.jsonl" "$tmp/run.txt" "$tmp/replay.txt" "$tmp/t.trace"
     # Runaway guests (m_loop) stop at the budget: their trace is still whole.
     timeout 120 "$mmusim" run "$file" --max-insns 2000000 --quiet \
-        --log "$tmp/run.jsonl" --record "$tmp/t.trace" >/dev/null 2>"$tmp/run.err" </dev/null
+        --log "$tmp/run.jsonl" --log-text "$tmp/run.txt" --record "$tmp/t.trace" \
+        >/dev/null 2>"$tmp/run.err" </dev/null
     local rc=$?
     if [ $rc -eq 2 ] || [ $rc -eq 5 ] || [ $rc -ge 124 ]; then
         fail "$name: mmusim run exit $rc: $(head -3 "$tmp/run.err")"
@@ -39,7 +40,14 @@ check() {
     [ $rc -eq 0 ] || { fail "$name: replay exit $rc: $(head -5 "$tmp/replay.out")"; return; }
     if ! cmp -s "$tmp/run.jsonl" "$tmp/replay.jsonl"; then
         fail "$name: the replay's walk log differs from the run's:"
-        diff "$tmp/run.jsonl" "$tmp/replay.jsonl" | head -6
+        diff "$tmp/run.jsonl" "$tmp/replay.jsonl" | head -6 | cut -c1-400
+        return
+    fi
+    "$mmusim" replay "$tmp/t.trace" --quiet --log "$tmp/replay.txt" --log-format text \
+        >/dev/null 2>&1
+    if ! cmp -s "$tmp/run.txt" "$tmp/replay.txt"; then
+        fail "$name: the replay's text log differs from the run's:"
+        diff "$tmp/run.txt" "$tmp/replay.txt" | head -6 | cut -c1-400
         return
     fi
     # Every counter row: recorded == replay.
