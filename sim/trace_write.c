@@ -288,21 +288,33 @@ bool trace_rec_tracks(const trace_rec *r, uint64_t pa)
     return p && p->words;
 }
 
+/* A store inside one page. */
+static void store_in_page(trace_rec *r, uint64_t pa, unsigned size, uint64_t value)
+{
+    uint64_t old;
+    if (!trace_rec_tracks(r, pa))
+        return;
+    if (trace_mem_read(&r->shadow, pa, size, &old) && old == value)
+        return; /* nothing changes */
+    trace_mem_write(&r->shadow, pa, size, value);
+    put_store(r, pa, size, value);
+}
+
 void trace_rec_store(trace_rec *r, uint64_t pa, unsigned size, uint64_t value)
 {
     if (size == 0 || size > 8)
         return;
     if (size < 8)
         value &= (UINT64_C(1) << (8 * size)) - 1;
-    /* Either end may be in a tracked page (a store can straddle two). */
-    if (!trace_rec_tracks(r, pa) && !trace_rec_tracks(r, pa + size - 1))
+    /* A store across two pages is two stores: either page may be one the
+     * trace does not track (replay has no memory there). */
+    unsigned first = (unsigned)(TRACE_PAGE_SIZE - (pa & (TRACE_PAGE_SIZE - 1)));
+    if (first >= size) {
+        store_in_page(r, pa, size, value);
         return;
-    uint64_t old;
-    if (trace_mem_read(&r->shadow, pa, size, &old) && old == value)
-        return; /* nothing changes */
-    for (unsigned i = 0; i < size; i++)
-        trace_mem_write(&r->shadow, pa + i, 1, value >> (8 * i));
-    put_store(r, pa, size, value);
+    }
+    store_in_page(r, pa, first, value & ((UINT64_C(1) << (8 * first)) - 1));
+    store_in_page(r, pa + first, size - first, value >> (8 * first));
 }
 
 /* ---- Records with a place ---------------------------------------------- */
