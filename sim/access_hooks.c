@@ -65,6 +65,21 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t pa, int size, int
     machine_emit(m, &ev);
 }
 
+/* MEV_STORE: the store as Unicorn reports it, nothing worked out. */
+static void hook_store(uc_engine *uc, uc_mem_type type, uint64_t pa, int size, int64_t value,
+                       void *ctx)
+{
+    (void)uc;
+    (void)type;
+    machine *m = ctx;
+    machine_event ev = {.kind = MEV_STORE, .icount = m->stats.insns, .el = machine_el(m)};
+    ev.u.mem.pa = pa;
+    ev.u.mem.size = (uint8_t)size;
+    ev.u.mem.write = true;
+    ev.u.mem.value = (uint64_t)value;
+    machine_emit(m, &ev);
+}
+
 int access_hooks_install(machine *m, unsigned kinds, char *err, size_t errlen)
 {
     uc_hook h;
@@ -77,6 +92,12 @@ int access_hooks_install(machine *m, unsigned kinds, char *err, size_t errlen)
         e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ_AFTER | UC_HOOK_MEM_WRITE, (void *)hook_mem, m,
                         1, 0);
         m->mem_hook = e == UC_ERR_OK;
+    }
+    /* Separate from hook_mem, so that a store-only sink is served whether
+     * or not another sink wants MEV_MEM. */
+    if (e == UC_ERR_OK && (kinds & MEV_STORE) && !m->store_hook) {
+        e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_WRITE, (void *)hook_store, m, 1, 0);
+        m->store_hook = e == UC_ERR_OK;
     }
     if (e != UC_ERR_OK) {
         snprintf(err, errlen, "cannot install the code/memory hooks: %s", uc_strerror(e));

@@ -24,8 +24,14 @@ typedef struct replay_args {
     const char *log;
     walklog_format log_format;
     bool quiet;
+    uint64_t show;        /* mismatches listed; UINT64_MAX: all */
     replay_opts opts;
 } replay_args;
+
+/* The mismatch listing's state (on_mismatch's context). */
+typedef struct mismatch_list {
+    uint64_t show, seen;
+} mismatch_list;
 
 static void usage(FILE *f)
 {
@@ -41,12 +47,14 @@ static void usage(FILE *f)
             "  --cpu PRESET         ID registers of this CPU preset instead of the recording's\n"
             "  --log FILE           write the walk log to FILE ('-': standard error)\n"
             "  --log-format FMT     jsonl (default) or text\n"
+            "  --mismatches N       list at most N accesses that fault differently (default\n"
+            "                       %d; 'all' for every one); all are counted\n"
             "  --quiet              no summary\n"
             "\n"
             "exit status: 0 replayed, %d bad trace (the records before the error were\n"
             "replayed and are summarised), %d usage, %d some access faults differently\n"
             "from the recording.\n",
-            REPLAY_EXIT_BAD_TRACE, REPLAY_EXIT_USAGE, REPLAY_EXIT_MISMATCH);
+            MISMATCHES_SHOWN, REPLAY_EXIT_BAD_TRACE, REPLAY_EXIT_USAGE, REPLAY_EXIT_MISMATCH);
 }
 
 static bool parse_uint(const char *s, const char *end, unsigned *v)
@@ -87,12 +95,23 @@ static int parse_tlb(const char *s, mmu_tlb_config *c)
     c->ways = c->entries;
     if (colon && !parse_uint(colon + 1, colon + strlen(colon), &c->ways))
         return -1;
+    return c->entries > TRACE_TLB_MAX || c->ways > TRACE_TLB_MAX ? -1 : 0;
+}
+
+/* The model's own checks (ways dividing entries into 2^n sets). */
+static int check_tlb(const mmu_tlb_config *c, char *err, size_t errlen)
+{
+    mmu_tlb t;
+    if (mmu_tlb_init(&t, c, err, errlen))
+        return -1;
+    mmu_tlb_free(&t);
     return 0;
 }
 
 static int parse_args(int argc, char **argv, replay_args *a)
 {
     memset(a, 0, sizeof *a);
+    a->show = MISMATCHES_SHOWN;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -102,18 +121,23 @@ static int parse_args(int argc, char **argv, replay_args *a)
         } else if (!strcmp(o, "--quiet")) {
             a->quiet = true;
         } else if (!strcmp(o, "--tlb") || !strcmp(o, "--cpu") || !strcmp(o, "--log") ||
-                   !strcmp(o, "--log-format")) {
+                   !strcmp(o, "--log-format") || !strcmp(o, "--mismatches")) {
             if (!val) {
                 fprintf(stderr, "mmusim replay: %s needs a value\n", o);
                 return -1;
             }
             i++;
             if (!strcmp(o, "--tlb")) {
+                char err[160];
                 if (parse_tlb(val, &a->opts.tlb)) {
                     fprintf(stderr,
-                            "mmusim replay: --tlb: expected none, unbounded or ENTRIES[:WAYS], "
-                            "got '%s'\n",
-                            val);
+                            "mmusim replay: --tlb: expected none, unbounded or ENTRIES[:WAYS] "
+                            "(at most %u), got '%s'\n",
+                            TRACE_TLB_MAX, val);
+                    return -1;
+                }
+                if (check_tlb(&a->opts.tlb, err, sizeof err)) {
+                    fprintf(stderr, "mmusim replay: --tlb %s: %s\n", val, err);
                     return -1;
                 }
                 a->opts.has_tlb = true;
@@ -124,6 +148,17 @@ static int parse_args(int argc, char **argv, replay_args *a)
                 }
             } else if (!strcmp(o, "--log")) {
                 a->log = val;
+            } else if (!strcmp(o, "--mismatches")) {
+                unsigned n;
+                if (!strcmp(val, "all")) {
+                    a->show = UINT64_MAX;
+                } else if (parse_uint(val, val + strlen(val), &n)) {
+                    a->show = n;
+                } else {
+                    fprintf(stderr, "mmusim replay: --mismatches: expected a count or 'all', "
+                                    "got '%s'\n", val);
+                    return -1;
+                }
             } else if (!strcmp(val, "jsonl") || !strcmp(val, "text")) {
                 a->log_format = strcmp(val, "text") ? WALKLOG_JSONL : WALKLOG_TEXT;
             } else {
@@ -158,16 +193,16 @@ static void describe_outcome(bool faulted, const mmu_fault *f, char *buf, size_t
 
 static void on_mismatch(void *ctx, const replay_mismatch *m)
 {
-    uint64_t *shown = ctx;
-    if ((*shown)++ >= MISMATCHES_SHOWN)
+    mismatch_list *l = ctx;
+    if (l->seen++ >= l->show)
         return;
     char rec[96], now[96];
     describe_outcome(m->rec_faulted, &m->rec_fault, rec, sizeof rec);
     describe_outcome(m->faulted, &m->fault, now, sizeof now);
-    printf("mismatch: offset %" PRIu64 ", icount %" PRIu64 ", pc 0x%016" PRIx64 ": %s%s %s at "
+    printf("mismatch: offset %" PRIu64 ", icount %" PRIu64 ", pc 0x%016" PRIx64 ": %s%s%s at "
            "EL%u, VA 0x%016" PRIx64 ": recorded %s; replay %s\n",
            m->offset, m->where.icount, m->where.pc, m->at ? "AT " : "",
-           m->acc.unpriv ? "unprivileged" : "", mmu_access_kind_name(m->acc.kind), m->acc.el,
+           m->acc.unpriv ? "unprivileged " : "", mmu_access_kind_name(m->acc.kind), m->acc.el,
            m->acc.va, rec, now);
 }
 
@@ -179,10 +214,11 @@ static void row(const char *name, bool known, uint64_t rec, uint64_t now)
         printf("  %-12s %14s %14" PRIu64 "\n", name, "?", now);
 }
 
-static void summary(const replay_stats *s, uint64_t shown)
+static void summary(const replay_stats *s, const mismatch_list *l)
 {
-    if (shown > MISMATCHES_SHOWN)
-        printf("mismatch: ... and %" PRIu64 " more\n", shown - MISMATCHES_SHOWN);
+    if (l->seen > l->show)
+        printf("mismatch: ... and %" PRIu64 " more (--mismatches all lists them)\n",
+               l->seen - l->show);
     printf("summary:           recorded         replay\n");
     bool end = s->has_end;
     row("accesses", end, s->rec.accesses, s->accesses);
@@ -219,7 +255,7 @@ int cmd_replay(int argc, char **argv)
         trace_reader_close(r);
         return REPLAY_EXIT_USAGE;
     }
-    uint64_t shown = 0;
+    mismatch_list shown = {.show = a.show};
     a.opts.log = log;
     a.opts.on_mismatch = on_mismatch;
     a.opts.ctx = &shown;
@@ -231,7 +267,7 @@ int cmd_replay(int argc, char **argv)
     } else {
         bool bad = replay_run(&rp, r, err, sizeof err) != 0;
         if (!a.quiet)
-            summary(&rp.stats, shown);
+            summary(&rp.stats, &shown);
         fflush(stdout);
         if (bad) {
             /* Reader errors name the file; replay's own name the offset only. */

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "machine.h"
 #include "scenario.h"
+#include "trace_sink.h"
 
 enum {
     RUN_EXIT_USAGE = 2,      /* bad option, unreadable ELF or scenario */
@@ -29,6 +30,7 @@ typedef struct run_opts {
     bool has_log_format;
     walklog_format log_format;
     const char *cpu;
+    const char *record;
     bool quiet;
 } run_opts;
 
@@ -48,6 +50,7 @@ static void usage(FILE *f)
             "  --log-text FILE      also write a human-readable log to FILE ('-':\n"
             "                       standard error), beside --log\n"
             "  --cpu PRESET         CPU preset instead of the scenario's (default max)\n"
+            "  --record TRACE       record an access trace for mmusim replay (docs/trace.md)\n"
             "  --quiet              no end-of-run summary\n"
             "\n"
             "exit status: the guest's semihosting exit status; %d bad input, %d\n"
@@ -85,12 +88,16 @@ static int parse_args(int argc, char **argv, run_opts *o)
             }
             o->has_max_insns = true;
             i++;
-        } else if (!strcmp(a, "--log") || !strcmp(a, "--log-text") || !strcmp(a, "--cpu")) {
+        } else if (!strcmp(a, "--log") || !strcmp(a, "--log-text") || !strcmp(a, "--cpu") ||
+                   !strcmp(a, "--record")) {
             if (!val) {
                 fprintf(stderr, "mmusim run: %s needs a value\n", a);
                 return -1;
             }
-            *(!strcmp(a, "--log") ? &o->log : !strcmp(a, "--cpu") ? &o->cpu : &o->log_text) = val;
+            *(!strcmp(a, "--log")      ? &o->log
+              : !strcmp(a, "--cpu")    ? &o->cpu
+              : !strcmp(a, "--record") ? &o->record
+                                       : &o->log_text) = val;
             i++;
         } else if (!strcmp(a, "--log-format")) {
             if (!val || (strcmp(val, "jsonl") && strcmp(val, "text"))) {
@@ -155,9 +162,16 @@ static int close_logs(run_logs *rl, char *err, size_t errlen)
     return rc;
 }
 
-/* Builds the machine the scenario describes. 0, or -1 with a message. */
-static int setup(machine *m, run_logs *rl, const scenario *s, const run_opts *o, char *err,
-                 size_t errlen)
+/* The preset name a trace records (informational: its registers say it all). */
+static const char *preset_name(const scenario *s, const run_opts *o)
+{
+    return o->cpu ? o->cpu : s->preset ? s->preset->name : "max";
+}
+
+/* Builds the machine the scenario describes, with its logs and recorder.
+ * 0, or -1 with a message. */
+static int setup(machine *m, run_logs *rl, trace_sink **rec, const scenario *s,
+                 const run_opts *o, char *err, size_t errlen)
 {
     if (machine_init(m, err, errlen))
         return -1;
@@ -223,6 +237,10 @@ static int setup(machine *m, run_logs *rl, const scenario *s, const run_opts *o,
         return -1;
     if (o->log_text && open_log(m, rl, o->log_text, WALKLOG_TEXT, kinds, err, errlen))
         return -1;
+    /* Last: everything in memory and the registers now is the trace's
+     * initial state. */
+    if (o->record && trace_sink_open(rec, m, o->record, preset_name(s, o), err, errlen))
+        return -1;
     return 0;
 }
 
@@ -258,8 +276,9 @@ int cmd_run(int argc, char **argv)
     }
     machine *m = calloc(1, sizeof *m);
     run_logs logs = {0};
+    trace_sink *rec = NULL;
     bool log_failed = false;
-    if (!m || setup(m, &logs, &s, &o, err, sizeof err)) {
+    if (!m || setup(m, &logs, &rec, &s, &o, err, sizeof err)) {
         fprintf(stderr, "mmusim run: %s\n", m ? err : "out of memory");
         close_logs(&logs, err, sizeof err);
         if (m)
@@ -273,6 +292,10 @@ int cmd_run(int argc, char **argv)
     /* The logs first: a text log on standard error ends before the summary. */
     if (close_logs(&logs, err, sizeof err)) {
         fprintf(stderr, "mmusim run: walk log: %s\n", err);
+        log_failed = true;
+    }
+    if (trace_sink_close(rec, m, err, sizeof err)) {
+        fprintf(stderr, "mmusim run: --record: %s\n", err);
         log_failed = true;
     }
     if (m->stop.reason != MACHINE_EXITED || !o.quiet)

@@ -34,6 +34,8 @@ static void print_access(const trace_record *r)
 {
     const trace_access *a = &r->u.access;
     print_where(&r->where);
+    if (r->kind == TRACE_AT)
+        printf(",\"op\":\"%s\"", a->op->name);
     printf(",\"va\":\"0x%" PRIx64 "\",\"kind\":\"%s\",\"pan\":%s,\"unpriv\":%s", a->acc.va,
            mmu_access_kind_name(a->acc.kind), a->acc.pan ? "true" : "false",
            a->acc.unpriv ? "true" : "false");

@@ -3,9 +3,9 @@
  * TLBI, exception entry. The machine builds each event once, where it
  * happens, and hands it to every attached sink (the walk log, the access
  * trace recorder, the Tarmac writer...). A sink says which kinds it wants;
- * the machine skips the work for kinds nobody wants; MEV_INSN and MEV_MEM
- * cost a Unicorn hook per instruction or access, installed only when a sink
- * asks for them.
+ * the machine skips the work for kinds nobody wants; MEV_INSN, MEV_MEM and
+ * MEV_STORE cost a Unicorn hook per instruction or access, installed only
+ * when a sink asks for them.
  *
  * The event is valid only during the call: sinks copy what they keep. */
 #ifndef MMUSIM_EVENTS_H
@@ -29,6 +29,12 @@ typedef enum machine_event_kind {
     MEV_EXCEPTION = 1u << 4, /* an exception taken */
     MEV_INSN = 1u << 5,      /* each instruction, as it is about to execute */
     MEV_MEM = 1u << 6,       /* each data load (after it) and store (before it) */
+    MEV_STORE = 1u << 7,     /* each data store (before it), in u.mem with
+                                va_known false: a write-only hook, cheaper
+                                than MEV_MEM (loads run at full speed and no
+                                VA is worked out). Unicorn 2.1.1 reports
+                                DC ZVA (byte by byte) and the LSE atomics
+                                here; writes by the host are not seen. */
 } machine_event_kind;
 
 typedef struct machine_event {
@@ -70,7 +76,7 @@ typedef struct machine_event {
             uint64_t pa;
             uint32_t word;         /* the instruction (0 when !pa_known) */
         } insn;
-        struct {
+        struct {                   /* MEV_MEM, MEV_STORE */
             uint64_t pa;           /* exact: Unicorn reports it */
             bool va_known;         /* false: the VA could not be worked out */
             uint64_t va;           /* from the instruction and the fills */

@@ -157,24 +157,42 @@ bool machine_read_va(machine *m, uint64_t va, void *buf, size_t len, mmu_access_
     return read_va_at(m, machine_el(m), va, buf, len, kind);
 }
 
+/* The PC an event is reported at (for MEV_ACCESS the instruction behind
+ * the fill) and the instruction word there; false when it cannot be read. */
+static bool event_insn(machine *m, const machine_event *ev, uint64_t *pc, uint32_t *word)
+{
+    bool have = false;
+    *pc = ev->pc;
+    if (ev->kind == MEV_ACCESS)
+        *pc = fill_access_pc(m, ev->u.access.acc->va, ev->u.access.acc->kind, word, &have);
+    if (!have)
+        have = read_va_at(m, ev->el, *pc, word, sizeof *word, MMU_ACC_FETCH);
+    if (!have)
+        *word = 0;
+    return have;
+}
+
 walklog_where machine_event_where(machine *m, const machine_event *ev, char *insn_buf,
                                   size_t insn_len)
 {
-    uint64_t pc = ev->pc;
-    uint32_t insn = 0;
-    bool have_insn = false;
-    if (ev->kind == MEV_ACCESS)
-        pc = fill_access_pc(m, ev->u.access.acc->va, ev->u.access.acc->kind, &insn, &have_insn);
+    uint64_t pc;
+    uint32_t word;
+    bool have = event_insn(m, ev, &pc, &word);
     walklog_where w = {.icount = ev->icount, .pc = pc, .el = ev->el};
-    if (insn_len &&
-        (have_insn || read_va_at(m, ev->el, pc, &insn, sizeof insn, MMU_ACC_FETCH))) {
-        const char *text = disasm_cache_text(&m->disasm, m->cs, pc, insn);
-        if (text) {
-            snprintf(insn_buf, insn_len, "%s", text);
-            w.insn = insn_buf;
-        }
+    const char *text = have && insn_len ? disasm_cache_text(&m->disasm, m->cs, pc, word) : NULL;
+    if (text) {
+        snprintf(insn_buf, insn_len, "%s", text);
+        w.insn = insn_buf;
     }
     return w;
+}
+
+walklog_where machine_event_place(machine *m, const machine_event *ev, bool *has_word,
+                                  uint32_t *word)
+{
+    uint64_t pc;
+    *has_word = event_insn(m, ev, &pc, word);
+    return (walklog_where){.icount = ev->icount, .pc = pc, .el = ev->el};
 }
 
 int machine_attach_sink(machine *m, unsigned kinds, machine_sink_fn fn, void *ctx, char *err,

@@ -119,7 +119,7 @@ typedef struct machine {
     unsigned n_sinks;
     unsigned sink_kinds;     /* MEV_* kinds some sink wants */
     fill_map fills;          /* PAs Unicorn holds (kept when MEV_INSN/MEM are wanted) */
-    bool code_hook, mem_hook; /* installed for MEV_INSN, MEV_MEM */
+    bool code_hook, mem_hook, store_hook; /* installed for MEV_INSN, MEV_MEM, MEV_STORE */
     FILE *out;               /* guest output (UART + semihosting): stdout */
     FILE *guest_err;         /* semihosting writes to handle 2: stderr */
     bool capture;            /* also keep the guest output in captured */
@@ -229,6 +229,11 @@ walklog_where machine_event_where(machine *m, const machine_event *ev, char *ins
 /* An address an ERET may return to: an ELR_ELx value an exception or an
  * MSR wrote (the machine looks for ERETs at blocks starting there). */
 void machine_note_return_addr(machine *m, uint64_t addr);
+/* The same place without the text: the instruction word at the PC, read
+ * as machine_event_where reads it (*has_word false when it cannot be), for
+ * sinks that keep the word and disassemble later (the trace recorder). */
+walklog_where machine_event_place(machine *m, const machine_event *ev, bool *has_word,
+                                  uint32_t *word);
 /* Drops every translation Unicorn has cached (after TLBI, register writes
  * and EL changes that alter what a fill would return). */
 void machine_flush_fills(machine *m);

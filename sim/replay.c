@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "at.h"
 #include "tlbi.h"
 
 /* The machine formats instruction text into buffers of this size. */
@@ -26,6 +27,10 @@ static bool port_read(void *ctx, uint64_t pa, uint64_t *value)
     if (!p) {
         rp->stats.untracked_reads++;
         return false;
+    }
+    if (p->words && !(pa & 7)) { /* descriptors are aligned: one lookup */
+        *value = p->words[(pa & (TRACE_PAGE_SIZE - 1)) >> 3];
+        return true;
     }
     return p->words && trace_mem_read(&rp->mem, pa, 8, value);
 }
@@ -151,7 +156,10 @@ static bool same_fault(const mmu_fault *a, const mmu_fault *b)
            a->s1ptw == b->s1ptw;
 }
 
-static void compare(replay *rp, const trace_record *rec, bool ok, const mmu_walk *walk)
+/* Reports an access (or AT) whose outcome differs from the recording's.
+ * acc is the access as replay translated it. */
+static void compare(replay *rp, const trace_record *rec, const mmu_access *acc, bool ok,
+                    const mmu_walk *walk)
 {
     const trace_access *a = &rec->u.access;
     if (a->faulted == !ok && (ok || same_fault(&a->fault, &walk->fault)))
@@ -159,7 +167,7 @@ static void compare(replay *rp, const trace_record *rec, bool ok, const mmu_walk
     rp->stats.mismatches++;
     if (!rp->opts.on_mismatch)
         return;
-    replay_mismatch m = {.offset = rec->offset, .where = rec->where, .acc = a->acc,
+    replay_mismatch m = {.offset = rec->offset, .where = rec->where, .acc = *acc,
                          .at = rec->kind == TRACE_AT, .rec_faulted = a->faulted,
                          .rec_fault = a->fault, .faulted = !ok};
     if (!ok)
@@ -167,31 +175,38 @@ static void compare(replay *rp, const trace_record *rec, bool ok, const mmu_walk
     rp->opts.on_mismatch(rp->opts.ctx, &m);
 }
 
+/* An access from the fill hook. A walk is counted and logged as the
+ * machine does (sim/fill.c): a TLB miss that read a descriptor or faulted
+ * (with both stages off the model "walks" without reading anything). */
 static void do_access(replay *rp, const trace_record *rec)
 {
     const trace_access *a = &rec->u.access;
     mmu_walk walk;
     bool walked = false;
     bool ok = mmu_tlb_translate(&rp->cpu, &rp->tlb, &a->acc, &walk, &walked);
+    bool is_walk = walked && (walk.n_reads || !ok);
     rp->stats.accesses++;
     rp->stats.rec_walks += a->walked;
     rp->stats.rec_faults += a->faulted;
-    if (walked) {
+    if (is_walk) {
         rp->stats.walks++;
         log_walk(rp, &rec->where, "access", &walk);
     }
     rp->stats.faults += !ok;
-    compare(rp, rec, ok, &walk);
+    compare(rp, rec, &a->acc, ok, &walk);
 }
 
+/* An AT, executed as the machine's AT hook does (mmu/at.h: a walk that
+ * neither uses nor fills the TLB), at the EL that issued it. */
 static void do_at(replay *rp, const trace_record *rec)
 {
-    mmu_walk walk;
-    bool walked = false;
-    bool ok = mmu_tlb_translate(&rp->cpu, &rp->tlb, &rec->u.access.acc, &walk, &walked);
+    const trace_access *a = &rec->u.access;
+    mmu_at_result res;
+    mmu_at_execute(&rp->cpu, a->op, a->acc.va, rec->where.el, &res);
+    bool ok = res.walk.fault.type == MMU_FAULT_NONE;
     rp->stats.ats++;
-    log_walk(rp, &rec->where, "at", &walk);
-    compare(rp, rec, ok, &walk);
+    log_walk(rp, &rec->where, "at", &res.walk);
+    compare(rp, rec, &res.walk.access, ok, &res.walk);
 }
 
 static void do_sysreg(replay *rp, const trace_record *rec)

@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "at.h"
 #include "mmu.h"
 #include "tlb.h"
 #include "tlbi.h"
@@ -106,11 +107,16 @@ typedef struct trace_where {
     uint32_t insn;
 } trace_where;
 
-/* An access (or AT) with its recorded outcome. */
+/* An access (or AT) with its recorded outcome. For an AT, `op` is the
+ * operation and acc holds its operand (va) and the access it implies (kind,
+ * EL 0..2 of the permissions checked, unpriv, pan, s1_only); where.el is
+ * the EL that issued it. */
 typedef struct trace_access {
     mmu_access acc;
-    bool walked;          /* the recording walked (ACCESS only) */
-    bool faulted;
+    const mmu_at_op *op;  /* AT only; NULL for an ACCESS */
+    bool walked;          /* ACCESS: the recording walked (a TLB miss that read
+                             a descriptor or faulted, as the run counts walks) */
+    bool faulted;         /* the translation (AT: its walk) faulted */
     mmu_fault fault;      /* type, stage, level, s1ptw when faulted */
 } trace_access;
 
@@ -125,6 +131,11 @@ typedef struct trace_exception {
 } trace_exception;
 
 #define TRACE_PRESET_LEN 32
+/* TLBI and AT operations are named ("VAE1IS", "RVALE1ISnXS", "S1E1R"). */
+#define TRACE_OP_NAME_LEN 32
+/* The largest TLB or walk-cache size (entries, ways) a trace may give, as
+ * for scenarios (docs/scenario.md, "tlb"). */
+#define TRACE_TLB_MAX (1u << 24)
 typedef struct trace_config {
     mmu_tlb_config tlb;
     char preset[TRACE_PRESET_LEN]; /* informational: the ID registers are REG_INIT records */
@@ -186,6 +197,7 @@ bool trace_rec_tracks(const trace_rec *r, uint64_t pa);
 /* The records with a place. The instruction word in w is recorded (INSN)
  * only when it differs from what the trace last said for that PC. */
 void trace_rec_access(trace_rec *r, const trace_where *w, const trace_access *a);
+/* An AT: a->op, a->acc.va (the operand), a->faulted and a->fault. */
 void trace_rec_at(trace_rec *r, const trace_where *w, const trace_access *a);
 void trace_rec_sysreg(trace_rec *r, const trace_where *w, mmu_reg reg, uint64_t value);
 void trace_rec_tlbi(trace_rec *r, const trace_where *w, const mmu_tlbi_op *op, bool nxs,
@@ -211,8 +223,9 @@ int trace_reader_from_memory(trace_reader **out, const void *buf, size_t len, co
 void trace_reader_close(trace_reader *r);
 /* The next record: 1 and *rec filled, 0 after the END record, -1 with a
  * message "FILE: offset N: expected ..., got ..." for bad data, including
- * data that ends before END (a truncated trace). Records delivered before
- * an error are valid. */
+ * data that ends before END (a truncated trace) or bytes after it. Records
+ * delivered before an error are valid; after an error every call returns
+ * -1. */
 int trace_next(trace_reader *r, trace_record *rec, char *err, size_t errlen);
 /* Offset of the next byte to decode. */
 uint64_t trace_reader_offset(const trace_reader *r);

@@ -9,6 +9,26 @@
 
 #include "trace.h"
 
+/* Numbers the format takes from mmu/'s enums (docs/trace.md): changing
+ * any of them changes the format (TRACE_VERSION). */
+_Static_assert(MMU_ID_AA64MMFR0_EL1 == 0 && MMU_ID_AA64MMFR1_EL1 == 1 &&
+                   MMU_ID_AA64MMFR2_EL1 == 2 && MMU_ID_AA64ISAR0_EL1 == 3 &&
+                   MMU_SCTLR_EL1 == 4 && MMU_TCR_EL1 == 5 && MMU_TTBR0_EL1 == 6 &&
+                   MMU_TTBR1_EL1 == 7 && MMU_MAIR_EL1 == 8 && MMU_SCTLR_EL2 == 9 &&
+                   MMU_TCR_EL2 == 10 && MMU_TTBR0_EL2 == 11 && MMU_TTBR1_EL2 == 12 &&
+                   MMU_MAIR_EL2 == 13 && MMU_HCR_EL2 == 14 && MMU_VTCR_EL2 == 15 &&
+                   MMU_VTTBR_EL2 == 16 && MMU_REG_COUNT == 17,
+               "trace format: register numbers (docs/trace.md)");
+_Static_assert(MMU_ACC_READ == 0 && MMU_ACC_WRITE == 1 && MMU_ACC_FETCH == 2,
+               "trace format: access kinds");
+_Static_assert(MMU_FAULT_ADDRESS_SIZE == 1 && MMU_FAULT_TRANSLATION == 2 &&
+                   MMU_FAULT_ACCESS_FLAG == 3 && MMU_FAULT_PERMISSION == 4 &&
+                   MMU_FAULT_EXTERNAL_WALK == 5,
+               "trace format: fault types");
+_Static_assert(MMU_TLB_BOUNDED == 0 && MMU_TLB_NONE == 1 && MMU_TLB_UNBOUNDED == 2 &&
+                   MMU_TLB_LRU == 0 && MMU_TLB_FIFO == 1 && MMU_TLB_RANDOM == 2,
+               "trace format: TLB modes and policies");
+
 /* The longest LEB128 encoding of a 64-bit value. */
 #define TRACE_VARINT_MAX 10
 

@@ -86,8 +86,24 @@ static uint8_t *byte_at(const trace_mem *m, uint64_t pa)
     return (uint8_t *)p->words + (pa & (TRACE_PAGE_SIZE - 1));
 }
 
+/* The page's bytes when [pa, pa+size) lies in one RAM page, else NULL. */
+static uint8_t *in_one_page(const trace_mem *m, uint64_t pa, unsigned size)
+{
+    if (((pa & (TRACE_PAGE_SIZE - 1)) + size) > TRACE_PAGE_SIZE)
+        return NULL;
+    return byte_at(m, pa);
+}
+
 bool trace_mem_read(const trace_mem *m, uint64_t pa, unsigned size, uint64_t *value)
 {
+    const uint8_t *p = in_one_page(m, pa, size);
+    if (p) { /* the usual case: one lookup (descriptors are aligned words) */
+        uint64_t v = 0;
+        for (unsigned i = 0; i < size; i++)
+            v |= (uint64_t)p[i] << (8 * i);
+        *value = v;
+        return true;
+    }
     uint64_t v = 0;
     for (unsigned i = 0; i < size; i++) {
         const uint8_t *b = byte_at(m, pa + i);
@@ -101,6 +117,12 @@ bool trace_mem_read(const trace_mem *m, uint64_t pa, unsigned size, uint64_t *va
 
 bool trace_mem_write(trace_mem *m, uint64_t pa, unsigned size, uint64_t value)
 {
+    uint8_t *p = in_one_page(m, pa, size);
+    if (p) {
+        for (unsigned i = 0; i < size; i++)
+            p[i] = (uint8_t)(value >> (8 * i));
+        return true;
+    }
     for (unsigned i = 0; i < size; i++)
         if (!byte_at(m, pa + i))
             return false;

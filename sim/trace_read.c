@@ -24,6 +24,7 @@ struct trace_reader {
     uint64_t base;        /* offset of data[0] in the trace */
     bool eof;             /* no more bytes beyond data[len] */
     bool ended;           /* END was read */
+    bool failed;          /* an error stopped reading */
     trace_codec c;
     /* decoding one record */
     jmp_buf fail;
@@ -31,6 +32,7 @@ struct trace_reader {
     size_t errlen;
     const char *rec_name;
     uint64_t rec_offset;
+    uint64_t field;       /* offset of the field being decoded */
 };
 
 const char *trace_kind_name(trace_kind k)
@@ -47,8 +49,8 @@ static uint64_t offset_now(const trace_reader *r)
     return r->base + r->pos;
 }
 
-/* Reports "NAME: offset N: <record> record at offset M: <message>" and
- * abandons the record. */
+/* Reports "NAME: offset N: <record> record at offset M: <message>", N
+ * being the offset of the field at fault, and abandons the record. */
 __attribute__((noreturn, format(printf, 2, 3))) static void fail(trace_reader *r,
                                                                  const char *fmt, ...)
 {
@@ -59,11 +61,11 @@ __attribute__((noreturn, format(printf, 2, 3))) static void fail(trace_reader *r
     va_end(ap);
     if (r->rec_name)
         snprintf(r->err, r->errlen, "%s: offset %llu: %s record at offset %llu: %s", r->name,
-                 (unsigned long long)offset_now(r), r->rec_name,
-                 (unsigned long long)r->rec_offset, msg);
+                 (unsigned long long)r->field, r->rec_name, (unsigned long long)r->rec_offset,
+                 msg);
     else
         snprintf(r->err, r->errlen, "%s: offset %llu: %s", r->name,
-                 (unsigned long long)offset_now(r), msg);
+                 (unsigned long long)r->field, msg);
     longjmp(r->fail, 1);
 }
 
@@ -90,22 +92,30 @@ static void refill(trace_reader *r, size_t want)
     }
 }
 
-static uint8_t get8(trace_reader *r, const char *what)
+/* One byte of the field being decoded. */
+static uint8_t next_byte(trace_reader *r, const char *what)
 {
     if (r->pos >= r->len)
-        fail(r, "expected %s, got the end of the trace (truncated)", what);
+        fail(r, "expected %s, got the end of the trace at offset %llu (truncated)", what,
+             (unsigned long long)offset_now(r));
     return r->data[r->pos++];
+}
+
+/* The getters start a field: errors name its first byte. */
+static uint8_t get8(trace_reader *r, const char *what)
+{
+    r->field = offset_now(r);
+    return next_byte(r, what);
 }
 
 static uint64_t get_varint(trace_reader *r, const char *what)
 {
     uint64_t v = 0;
-    uint64_t start = offset_now(r);
+    r->field = offset_now(r);
     for (unsigned shift = 0;; shift += 7) {
-        uint8_t b = get8(r, what);
+        uint8_t b = next_byte(r, what);
         if (shift == 63 && b > 1)
-            fail(r, "expected %s (a varint starting at offset %llu), got more than 64 bits", what,
-                 (unsigned long long)start);
+            fail(r, "expected %s (a varint), got more than 64 bits", what);
         v |= (uint64_t)(b & 0x7F) << shift;
         if (!(b & 0x80))
             return v;
@@ -115,8 +125,9 @@ static uint64_t get_varint(trace_reader *r, const char *what)
 static uint64_t get_le(trace_reader *r, unsigned bytes, const char *what)
 {
     uint64_t v = 0;
+    r->field = offset_now(r);
     for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)get8(r, what) << (8 * i);
+        v |= (uint64_t)next_byte(r, what) << (8 * i);
     return v;
 }
 
@@ -126,7 +137,7 @@ static void get_str(trace_reader *r, char *out, size_t max, const char *what)
     if (n >= max)
         fail(r, "expected %s of at most %zu bytes, got length %u", what, max - 1, n);
     for (unsigned i = 0; i < n; i++) {
-        uint8_t ch = get8(r, what);
+        uint8_t ch = next_byte(r, what);
         if (ch < 0x20 || ch > 0x7E)
             fail(r, "expected %s in printable ASCII, got byte 0x%02x", what, ch);
         out[i] = (char)ch;
@@ -206,18 +217,35 @@ static void read_access(trace_reader *r, uint8_t tag, trace_record *rec)
     c->last_pc[k] = pc;
 }
 
+/* The access an AT implies, as mmu/at.c forms it, for dumps (replay
+ * executes the operation itself). Without the registers the EL2&0 host
+ * case (S1E1* under E2H and TGE checks EL2) is not known: EL 1 here. */
+static void at_access(const mmu_at_op *op, uint64_t va, mmu_access *acc)
+{
+    *acc = (mmu_access){.va = va, .kind = op->write ? MMU_ACC_WRITE : MMU_ACC_READ,
+                        .el = op->target_el == 2 ? 2 : 1, .pan = op->pan,
+                        .unpriv = op->target_el == 0, .s1_only = op->stages == MMU_AT_S1,
+                        .no_update = true};
+}
+
 static void read_at(trace_reader *r, trace_record *rec)
 {
     trace_access *a = &rec->u.access;
     memset(a, 0, sizeof *a);
-    uint8_t ctx = get_flags(r, a);
-    trace_ctx_apply(ctx, &a->acc);
-    uint8_t k = get8(r, "the access kind");
-    if (k > MMU_ACC_FETCH)
-        fail(r, "expected an access kind 0..2, got %u", k);
-    a->acc.kind = (mmu_access_kind)k;
-    a->acc.va = get_varint(r, "the VA");
+    uint8_t x = get8(r, "the flags byte");
+    if (x & ~TRACE_X_FAULT)
+        fail(r, "expected a flags byte 0x00 or 0x%02x, got 0x%02x", TRACE_X_FAULT, x);
+    if (x & TRACE_X_FAULT) {
+        a->faulted = true;
+        get_fault(r, &a->fault);
+    }
+    char name[TRACE_OP_NAME_LEN];
+    get_str(r, name, sizeof name, "the AT operation");
+    if (!(a->op = mmu_at_op_by_name(name)))
+        fail(r, "expected an AT operation such as S1E1R, got '%s'", name);
+    uint64_t va = get_varint(r, "the AT operand");
     get_where(r, &rec->where);
+    at_access(a->op, va, &a->acc);
 }
 
 static mmu_reg get_reg(trace_reader *r)
@@ -230,16 +258,10 @@ static mmu_reg get_reg(trace_reader *r)
 
 static void read_tlbi(trace_reader *r, trace_record *rec)
 {
-    size_t n;
-    const mmu_tlbi_op *ops = mmu_tlbi_ops(&n);
-    uint64_t row = get_varint(r, "the TLBI operation");
-    if (row >= n)
-        fail(r, "expected a TLBI operation 0..%zu, got %llu", n - 1, (unsigned long long)row);
-    uint8_t nxs = get8(r, "the nXS byte");
-    if (nxs > 1)
-        fail(r, "expected an nXS byte 0 or 1, got %u", nxs);
-    rec->u.tlbi.op = &ops[row];
-    rec->u.tlbi.nxs = nxs;
+    char name[TRACE_OP_NAME_LEN];
+    get_str(r, name, sizeof name, "the TLBI operation");
+    if (!(rec->u.tlbi.op = mmu_tlbi_op_by_name(name, &rec->u.tlbi.nxs)))
+        fail(r, "expected a TLBI operation such as VAE1IS, got '%s'", name);
     rec->u.tlbi.xt = get_varint(r, "the TLBI operand");
     get_where(r, &rec->where);
 }
@@ -320,11 +342,12 @@ static void read_insn(trace_reader *r, trace_record *rec)
     rec->u.insn.word = known ? (uint32_t)get_le(r, 4, "the instruction word") : 0;
 }
 
-static unsigned get_u32(trace_reader *r, const char *what)
+/* A TLB size: at most what a scenario may ask for (docs/scenario.md). */
+static unsigned get_tlb_size(trace_reader *r, const char *what)
 {
     uint64_t v = get_varint(r, what);
-    if (v > UINT32_MAX)
-        fail(r, "expected %s below 2^32, got %llu", what, (unsigned long long)v);
+    if (v > TRACE_TLB_MAX)
+        fail(r, "expected %s at most %u, got %llu", what, TRACE_TLB_MAX, (unsigned long long)v);
     return (unsigned)v;
 }
 
@@ -336,15 +359,15 @@ static void read_config(trace_reader *r, trace_record *rec)
     if (mode > MMU_TLB_UNBOUNDED)
         fail(r, "expected a TLB mode 0..%d, got %u", MMU_TLB_UNBOUNDED, mode);
     c->tlb.mode = (mmu_tlb_mode)mode;
-    c->tlb.entries = get_u32(r, "the TLB entries");
-    c->tlb.ways = get_u32(r, "the TLB ways");
+    c->tlb.entries = get_tlb_size(r, "the TLB entries");
+    c->tlb.ways = get_tlb_size(r, "the TLB ways");
     uint8_t policy = get8(r, "the TLB policy");
     if (policy > MMU_TLB_RANDOM)
         fail(r, "expected a TLB policy 0..%d, got %u", MMU_TLB_RANDOM, policy);
     c->tlb.policy = (mmu_tlb_policy)policy;
     c->tlb.seed = get_varint(r, "the TLB seed");
-    c->tlb.walk_entries = get_u32(r, "the walk-cache entries");
-    c->tlb.walk_ways = get_u32(r, "the walk-cache ways");
+    c->tlb.walk_entries = get_tlb_size(r, "the walk-cache entries");
+    c->tlb.walk_ways = get_tlb_size(r, "the walk-cache ways");
     uint8_t unified = get8(r, "the walk-cache unified byte");
     if (unified > 1)
         fail(r, "expected a walk-cache unified byte 0 or 1, got %u", unified);
@@ -380,6 +403,7 @@ static void read_record(trace_reader *r, trace_record *rec)
     rec->offset = offset_now(r);
     r->rec_offset = rec->offset;
     r->rec_name = NULL;
+    r->field = rec->offset;
     if (r->pos >= r->len)
         fail(r, "expected a record or END, got the end of the trace (truncated)");
     uint8_t tag = get8(r, "a record tag");
@@ -431,6 +455,10 @@ static void read_record(trace_reader *r, trace_record *rec)
         break;
     case TRACE_END:
         read_end(r, rec);
+        refill(r, 1);
+        r->field = offset_now(r);
+        if (r->pos < r->len)
+            fail(r, "expected the end of the trace after END, got more bytes");
         r->ended = true;
         break;
     case TRACE_ACCESS:
@@ -442,11 +470,18 @@ int trace_next(trace_reader *r, trace_record *rec, char *err, size_t errlen)
 {
     if (r->ended)
         return 0;
+    if (r->failed) {
+        snprintf(err, errlen, "%s: offset %llu: reading stopped there (an earlier error)",
+                 r->name, (unsigned long long)r->field);
+        return -1;
+    }
     r->err = err;
     r->errlen = errlen;
     r->rec_name = NULL;
-    if (setjmp(r->fail))
+    if (setjmp(r->fail)) {
+        r->failed = true;
         return -1;
+    }
     refill(r, REC_MAX);
     read_record(r, rec);
     return 1;
@@ -469,11 +504,9 @@ static int read_header(trace_reader *r, char *err, size_t errlen)
     refill(r, TRACE_MAGIC_LEN + TRACE_VARINT_MAX);
     for (unsigned i = 0; i < TRACE_MAGIC_LEN; i++) {
         uint8_t b = get8(r, "the magic \"" TRACE_MAGIC "\"");
-        if (b != (uint8_t)TRACE_MAGIC[i]) {
-            r->pos--;
+        if (b != (uint8_t)TRACE_MAGIC[i])
             fail(r, "expected the magic \"" TRACE_MAGIC "\" (not an mmusim trace), got byte 0x%02x",
                  b);
-        }
     }
     uint64_t v = get_varint(r, "the format version");
     if (v != TRACE_VERSION)

@@ -288,21 +288,33 @@ bool trace_rec_tracks(const trace_rec *r, uint64_t pa)
     return p && p->words;
 }
 
+/* A store inside one page. */
+static void store_in_page(trace_rec *r, uint64_t pa, unsigned size, uint64_t value)
+{
+    uint64_t old;
+    if (!trace_rec_tracks(r, pa))
+        return;
+    if (trace_mem_read(&r->shadow, pa, size, &old) && old == value)
+        return; /* nothing changes */
+    trace_mem_write(&r->shadow, pa, size, value);
+    put_store(r, pa, size, value);
+}
+
 void trace_rec_store(trace_rec *r, uint64_t pa, unsigned size, uint64_t value)
 {
     if (size == 0 || size > 8)
         return;
     if (size < 8)
         value &= (UINT64_C(1) << (8 * size)) - 1;
-    /* Either end may be in a tracked page (a store can straddle two). */
-    if (!trace_rec_tracks(r, pa) && !trace_rec_tracks(r, pa + size - 1))
+    /* A store across two pages is two stores: either page may be one the
+     * trace does not track (replay has no memory there). */
+    unsigned first = (unsigned)(TRACE_PAGE_SIZE - (pa & (TRACE_PAGE_SIZE - 1)));
+    if (first >= size) {
+        store_in_page(r, pa, size, value);
         return;
-    uint64_t old;
-    if (trace_mem_read(&r->shadow, pa, size, &old) && old == value)
-        return; /* nothing changes */
-    for (unsigned i = 0; i < size; i++)
-        trace_mem_write(&r->shadow, pa + i, 1, value >> (8 * i));
-    put_store(r, pa, size, value);
+    }
+    store_in_page(r, pa, first, value & ((UINT64_C(1) << (8 * first)) - 1));
+    store_in_page(r, pa + first, size - first, value >> (8 * first));
 }
 
 /* ---- Records with a place ---------------------------------------------- */
@@ -348,10 +360,10 @@ void trace_rec_at(trace_rec *r, const trace_where *w, const trace_access *a)
 {
     note_insn(r, w);
     put8(r, TRACE_TAG_AT);
-    put8(r, trace_ctx_of(&a->acc) | (a->faulted ? TRACE_X_FAULT : 0));
+    put8(r, a->faulted ? TRACE_X_FAULT : 0);
     if (a->faulted)
         put_fault(r, &a->fault);
-    put8(r, (uint8_t)a->acc.kind);
+    put_str(r, a->op->name, TRACE_OP_NAME_LEN);
     put_varint(r, a->acc.va);
     put_where(r, w);
     emit(r);
@@ -370,12 +382,11 @@ void trace_rec_sysreg(trace_rec *r, const trace_where *w, mmu_reg reg, uint64_t 
 void trace_rec_tlbi(trace_rec *r, const trace_where *w, const mmu_tlbi_op *op, bool nxs,
                     uint64_t xt)
 {
-    size_t n;
-    const mmu_tlbi_op *ops = mmu_tlbi_ops(&n);
+    char name[TRACE_OP_NAME_LEN];
+    snprintf(name, sizeof name, "%s%s", op->name, nxs ? "nXS" : "");
     note_insn(r, w);
     put8(r, TRACE_TAG_TLBI);
-    put_varint(r, (uint64_t)(op - ops));
-    put8(r, nxs);
+    put_str(r, name, TRACE_OP_NAME_LEN);
     put_varint(r, xt);
     put_where(r, w);
     emit(r);

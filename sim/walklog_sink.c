@@ -42,6 +42,7 @@ static void walklog_event(void *ctx, machine *m, const machine_event *ev)
         break;
     case MEV_INSN:
     case MEV_MEM:
+    case MEV_STORE:
         break; /* not attached for these */
     }
 }

@@ -314,6 +314,24 @@ static void record_event(void *ctx, machine *m, const machine_event *ev)
     }
 }
 
+/* A store-only sink (MEV_STORE), attached beside one that wants MEV_MEM. */
+typedef struct store_log {
+    unsigned n;
+    machine_event ev[4];
+} store_log;
+
+static void record_store(void *ctx, machine *m, const machine_event *ev)
+{
+    (void)m;
+    store_log *l = ctx;
+    if (ev->kind != MEV_STORE) {
+        l->n = 99; /* asked for stores only */
+        return;
+    }
+    if (l->n < 4)
+        l->ev[l->n++] = *ev;
+}
+
 static void test_insn_and_mem_events(void)
 {
     char err[256];
@@ -343,6 +361,8 @@ static void test_insn_and_mem_events(void)
     CHECK_EQ(machine_set_entry(m, 0x40000000, 2, false, 0, err, sizeof err), 0);
     event_log l = {0};
     CHECK_EQ(machine_attach_sink(m, MEV_INSN | MEV_MEM, record_event, &l, err, sizeof err), 0);
+    store_log st = {0};
+    CHECK_EQ(machine_attach_sink(m, MEV_STORE, record_store, &st, err, sizeof err), 0);
     m->max_insns = 7;
     CHECK_EQ(machine_run(m), MACHINE_MAX_INSNS);
 
@@ -365,6 +385,13 @@ static void test_insn_and_mem_events(void)
         CHECK_EQ(l.mem[i].u.mem.value, 0x1234);
         CHECK_EQ(l.mem[i].el, 2);
     }
+    check_context = "store events";
+    CHECK_EQ(st.n, 1);
+    CHECK(st.ev[0].u.mem.write && !st.ev[0].u.mem.va_known);
+    CHECK_EQ(st.ev[0].u.mem.pa, 0x40200008);
+    CHECK_EQ(st.ev[0].u.mem.size, 8);
+    CHECK_EQ(st.ev[0].u.mem.value, 0x1234);
+    CHECK_EQ(st.ev[0].icount, l.mem[0].icount); /* the same count as MEV_MEM gives */
     check_context = NULL;
     free_machine(m);
 }

@@ -158,6 +158,46 @@ static void bigger_tlb_walks_less(void)
     frec_free(&r);
 }
 
+/* A store across the end of a table page into a page the trace does not
+ * track: only the tracked part is recorded (replay has no memory for the
+ * other), and the trace replays. */
+static void straddling_store(void)
+{
+    fixture_rec r;
+    mmu_tlb_config tlb = fixture_small_tlb();
+    frec_begin(&r, &tlb);
+    trace_synth *s = &r.s;
+    trace_synth_map(s, FIX_VA, FIX_PA, 0x1000, TRACE_SYNTH_RW);
+    trace_synth_start(s);
+    CHECK(trace_synth_access(s, FIX_VA, MMU_ACC_READ, 1));
+    mmu_access acc = {.va = FIX_VA, .kind = MMU_ACC_READ, .el = 1, .no_update = true};
+    mmu_walk w;
+    CHECK(mmu_walk_translate(&s->cpu, &acc, &w));
+    /* the last table allocated: the page after it was never read */
+    uint64_t page = w.reads[w.n_reads - 1].pa & ~UINT64_C(0xfff);
+    trace_synth_store(s, page + 0x1000, 0, false); /* RAM there, untracked */
+    trace_synth_store(s, page + 0xffc, UINT64_C(0x1122334455667788), true);
+    frec_end(&r);
+    fixture_replay out;
+    fixture_replay_run(r.trace.data, r.trace.len, NULL, &out);
+    CHECK_EQ(out.rc, 0);
+    CHECK_EQ(out.stats.stores, 1);
+    fixture_replay_free(&out);
+    trace_reader *rd;
+    char err[200];
+    trace_record *rec = malloc(sizeof *rec);
+    CHECK_EQ(trace_reader_from_memory(&rd, r.trace.data, r.trace.len, "t", err, sizeof err), 0);
+    while (trace_next(rd, rec, err, sizeof err) == 1)
+        if (rec->kind == TRACE_STORE) {
+            CHECK_EQ(rec->u.store.pa, page + 0xffc);
+            CHECK_EQ(rec->u.store.size, 4);
+            CHECK_EQ(rec->u.store.value, 0x55667788);
+        }
+    trace_reader_close(rd);
+    free(rec);
+    frec_free(&r);
+}
+
 /* A truncated trace: the records before the cut are replayed, then the
  * error names the offset. */
 static void truncated_trace_replays_the_prefix(void)
@@ -183,4 +223,5 @@ static void truncated_trace_replays_the_prefix(void)
 
 TEST_MAIN(TEST(same_config_same_log), TEST(unreported_store_is_caught),
           TEST(missing_tlbi_is_reported), TEST(other_cpu_faults_differently),
-          TEST(bigger_tlb_walks_less), TEST(truncated_trace_replays_the_prefix))
+          TEST(bigger_tlb_walks_less), TEST(truncated_trace_replays_the_prefix),
+          TEST(straddling_store))
