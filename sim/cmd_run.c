@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "machine.h"
 #include "scenario.h"
+#include "tarmac_sink.h"
 
 enum {
     RUN_EXIT_USAGE = 2,      /* bad option, unreadable ELF or scenario */
@@ -30,6 +31,8 @@ typedef struct run_opts {
     walklog_format log_format;
     const char *cpu;
     bool quiet;
+    const char *tarmac;
+    bool tarmac_mmu;
 } run_opts;
 
 static void usage(FILE *f)
@@ -48,6 +51,8 @@ static void usage(FILE *f)
             "  --log-text FILE      also write a human-readable log to FILE ('-':\n"
             "                       standard error), beside --log\n"
             "  --cpu PRESET         CPU preset instead of the scenario's (default max)\n"
+            "  --tarmac FILE        write the run as a Tarmac trace (docs/tarmac.md)\n"
+            "  --tarmac-mmu         add TTW and TLB FILL lines to it (as FVP's trace_mmu)\n"
             "  --quiet              no end-of-run summary\n"
             "\n"
             "exit status: the guest's semihosting exit status; %d bad input, %d\n"
@@ -85,13 +90,19 @@ static int parse_args(int argc, char **argv, run_opts *o)
             }
             o->has_max_insns = true;
             i++;
-        } else if (!strcmp(a, "--log") || !strcmp(a, "--log-text") || !strcmp(a, "--cpu")) {
+        } else if (!strcmp(a, "--log") || !strcmp(a, "--log-text") || !strcmp(a, "--cpu") ||
+                   !strcmp(a, "--tarmac")) {
             if (!val) {
                 fprintf(stderr, "mmusim run: %s needs a value\n", a);
                 return -1;
             }
-            *(!strcmp(a, "--log") ? &o->log : !strcmp(a, "--cpu") ? &o->cpu : &o->log_text) = val;
+            *(!strcmp(a, "--log")      ? &o->log
+              : !strcmp(a, "--cpu")    ? &o->cpu
+              : !strcmp(a, "--tarmac") ? &o->tarmac
+                                       : &o->log_text) = val;
             i++;
+        } else if (!strcmp(a, "--tarmac-mmu")) {
+            o->tarmac_mmu = true;
         } else if (!strcmp(a, "--log-format")) {
             if (!val || (strcmp(val, "jsonl") && strcmp(val, "text"))) {
                 fprintf(stderr, "mmusim run: --log-format is jsonl or text, got '%s'\n",
@@ -131,7 +142,25 @@ static bool is_json(const char *path)
 typedef struct run_logs {
     walklog *logs[2];
     int n;
+    FILE *tarmac_file;       /* --tarmac */
+    tarmac_sink *tarmac;
 } run_logs;
+
+static int open_tarmac(machine *m, run_logs *rl, const char *path, bool mmu, char *err,
+                       size_t errlen)
+{
+    rl->tarmac_file = fopen(path, "w");
+    if (!rl->tarmac_file) {
+        snprintf(err, errlen, "--tarmac %s: %s", path, strerror(errno));
+        return -1;
+    }
+    rl->tarmac = tarmac_sink_new(rl->tarmac_file, mmu ? TARMAC_SINK_MMU : 0);
+    if (!rl->tarmac) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return tarmac_sink_attach(rl->tarmac, m, err, errlen);
+}
 
 static int open_log(machine *m, run_logs *rl, const char *path, walklog_format fmt,
                     unsigned kinds, char *err, size_t errlen)
@@ -152,6 +181,15 @@ static int close_logs(run_logs *rl, char *err, size_t errlen)
         if (walklog_close(rl->logs[i], err, errlen) && !rc)
             rc = -1;
     rl->n = 0;
+    if (rl->tarmac && tarmac_sink_status(rl->tarmac, err, errlen) && !rc)
+        rc = -1;
+    if (rl->tarmac_file && fclose(rl->tarmac_file) && !rc) {
+        snprintf(err, errlen, "Tarmac trace: %s", strerror(errno));
+        rc = -1;
+    }
+    tarmac_sink_free(rl->tarmac);
+    rl->tarmac = NULL;
+    rl->tarmac_file = NULL;
     return rc;
 }
 
@@ -222,6 +260,8 @@ static int setup(machine *m, run_logs *rl, const scenario *s, const run_opts *o,
                         errlen))
         return -1;
     if (o->log_text && open_log(m, rl, o->log_text, WALKLOG_TEXT, kinds, err, errlen))
+        return -1;
+    if (o->tarmac && open_tarmac(m, rl, o->tarmac, o->tarmac_mmu, err, errlen))
         return -1;
     return 0;
 }
