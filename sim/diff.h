@@ -65,7 +65,7 @@ typedef struct diff_where {
     const char *insn;     /* disassembly (NUL-terminated), "" if none */
 } diff_where;
 
-#define DIFF_TEXT 200
+#define DIFF_TEXT 400
 
 /* One disagreement, as reported. */
 typedef struct diff_divergence {

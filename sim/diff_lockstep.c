@@ -339,7 +339,10 @@ static void describe_tlbi(ls *s, const tarmac_sysop *op, char *buf, size_t len)
         snprintf(set, sizeof set, "%s", err);
     else
         mmu_tlbi_describe(&t, set, sizeof set);
-    snprintf(buf, len, "TLBI %s 0x%" PRIx64 ": %.150s", name, op->operand, set);
+    if (row)
+        snprintf(buf, len, "Xt 0x%" PRIx64 " -> %.300s", op->operand, set);
+    else
+        snprintf(buf, len, "TLBI %s 0x%" PRIx64 ": %.300s", name, op->operand, set);
 }
 
 static void check_sysop(ls *s, const tarmac_record *t)

@@ -230,13 +230,14 @@ static void stale_entry(rp *p, const mmu_walk *hit, const mmu_walk *now, bool no
         snprintf(d->trace, sizeof d->trace,
                  "TLBI %s 0x%" PRIx64 " removed VA 0x%" PRIx64 ": line %" PRIu64 " walks again (%.80s)",
                  t->op, t->xt, hit->access.va, line, now_text);
-        char desc[DIFF_TEXT / 2];
+        char desc[DIFF_TEXT - 100];
         mmu_tlbi_describe(&t->decoded, desc, sizeof desc);
         snprintf(d->ours, sizeof d->ours, "%s; keeps VA 0x%" PRIx64 " -> PA 0x%" PRIx64
                  " (filled at line %" PRIu64 ")", desc, hit->access.va, hit->result.pa, fill_line);
-        snprintf(d->note, sizeof d->note,
-                 changed ? "the translation changed after the TLBI: the walk is the one now"
-                         : "the trace's first walk after the TLBI is for an entry mmusim keeps");
+        snprintf(d->note, sizeof d->note, "%s; the walk below is VA 0x%" PRIx64 "'s now",
+                 changed ? "the translation changed after the TLBI"
+                         : "the trace's first walk after the TLBI is for an entry mmusim keeps",
+                 hit->access.va);
         d->has_walk = true;
         d->walk = *now;
     }
