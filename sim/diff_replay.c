@@ -558,7 +558,7 @@ static void finish_group(rp *p)
                 p->rep->skipped.par_unprinted++;
         }
     }
-    if (g->esr_line)
+    if (g->esr_line && !p->skip) /* an exception of a Secure or EL3 instruction is not compared */
         check_esr(p);
     if (g->ours_known && g->ours_fault && !g->fault_counted) {
         if (g->aborted_line) {
