@@ -48,6 +48,7 @@ typedef struct ls {
     bool trace_e, both_aborted, esr_seen, last_trace_aborted;
     bool has_e_pc;
     uint64_t e_pc;        /* the trace's exception return address */
+    bool trace_prints_e;  /* the trace has had an E line: it prints exceptions */
 } ls;
 
 /* ---- Reading the trace ------------------------------------------------------- */
@@ -393,7 +394,9 @@ static void check_extra(ls *s)
         snprintf(d->trace, sizeof d->trace, "no TLBI");
         describe_tlbi(s, &o->u.sysop, d->ours, sizeof d->ours);
     }
-    if (!s->trace_e && ours_has(s, TARMAC_EXCEPTION)) {
+    /* A trace written without exception events (trace_events=0) shows the
+     * exception only by where the next instruction is: compared there. */
+    if (!s->trace_e && s->trace_prints_e && ours_has(s, TARMAC_EXCEPTION)) {
         const tarmac_record *e = ours_nth(s, TARMAC_EXCEPTION, 0);
         diff_divergence *d = diff_disagree(s->rep, DIFF_FLOW, &at);
         snprintf(d->trace, sizeof d->trace, "no exception");
@@ -418,7 +421,7 @@ static void check_record(ls *s, const tarmac_record *t)
         check_sysop(s, t);
         break;
     case TARMAC_EXCEPTION:
-        s->trace_e = true;
+        s->trace_e = s->trace_prints_e = true;
         s->has_e_pc = t->u.exc.has_pc;
         s->e_pc = t->u.exc.pc.va;
         break;

@@ -125,7 +125,7 @@ void diff_report_text(const diff_report *r, const char *trace_path, FILE *f)
         fprintf(f, "stopped: %s\n", r->stopped);
     uint64_t total = diff_disagreements(r);
     fprintf(f, "disagreements: %" PRIu64 "%s\n", total,
-            total > r->n_div ? " (the first ones follow)" : "");
+            total <= r->n_div ? "" : r->n_div ? " (the first ones follow)" : " (none shown)");
     for (size_t i = 0; i < r->n_div; i++) {
         const diff_divergence *d = &r->div[i];
         fprintf(f, "\nline %" PRIu64 ": %s", d->line, diff_kind_name(d->kind));
