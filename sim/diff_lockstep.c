@@ -337,13 +337,40 @@ static void describe_tlbi(ls *s, const tarmac_sysop *op, char *buf, size_t len)
     if (!row)
         snprintf(set, sizeof set, "an operation mmusim does not know");
     else if (mmu_tlbi_decode(row, nxs, op->operand, &ctx, &t, err, sizeof err))
-        snprintf(set, sizeof set, "%s", err);
+        snprintf(set, sizeof set, "%s", err); /* the operand does not apply here */
     else
         mmu_tlbi_describe(&t, set, sizeof set);
     if (row)
         snprintf(buf, len, "Xt 0x%" PRIx64 " -> %.300s", op->operand, set);
     else
         snprintf(buf, len, "TLBI %s 0x%" PRIx64 ": %.300s", name, op->operand, set);
+}
+
+/* Decodes a TLBI line in the machine's current context; false when
+ * mmusim does not know the operation or the operand does not apply. */
+static bool decode_tlbi(ls *s, const tarmac_sysop *op, mmu_tlbi *t)
+{
+    char name[24], err[160];
+    snprintf(name, sizeof name, "%.*s", (int)op->op_len, op->op);
+    bool nxs;
+    const mmu_tlbi_op *row = mmu_tlbi_op_by_name(name, &nxs);
+    mmu_tlbi_ctx ctx;
+    mmu_tlbi_context(&s->m->cpu, &ctx);
+    return row && !mmu_tlbi_decode(row, nxs, op->operand, &ctx, t, err, sizeof err);
+}
+
+/* The same entries are invalidated (operand bits an operation ignores,
+ * such as Xt of VMALLE1, may differ). */
+static bool same_tlbi_set(const mmu_tlbi *a, const mmu_tlbi *b)
+{
+    if (a->op != b->op || a->regime != b->regime || a->stage1 != b->stage1 ||
+        a->stage2 != b->stage2 || a->any_vmid != b->any_vmid || a->use_asid != b->use_asid ||
+        a->all_addresses != b->all_addresses || a->last_level != b->last_level ||
+        a->ttl_valid != b->ttl_valid || a->nothing != b->nothing)
+        return false;
+    return (a->any_vmid || a->vmid == b->vmid) && (!a->use_asid || a->asid == b->asid) &&
+           (a->all_addresses || (a->start == b->start && a->last == b->last)) &&
+           (!a->ttl_valid || (a->ttl_granule == b->ttl_granule && a->ttl_level == b->ttl_level));
 }
 
 static void check_sysop(ls *s, const tarmac_record *t)
@@ -354,6 +381,9 @@ static void check_sysop(ls *s, const tarmac_record *t)
     const tarmac_sysop *a = &t->u.sysop, *b = o ? &o->u.sysop : NULL;
     bool same = b && a->op_len == b->op_len && !strncasecmp(a->op, b->op, a->op_len) &&
                 a->operand == b->operand;
+    mmu_tlbi ta, tb;
+    if (tlbi && b && !same && decode_tlbi(s, a, &ta) && decode_tlbi(s, b, &tb))
+        same = same_tlbi_set(&ta, &tb);
     diff_kind k = tlbi ? DIFF_TLBI : DIFF_FLOW;
     if (same) {
         diff_agree(s->rep, k);
