@@ -7,18 +7,6 @@
 #include "exception.h"
 #include "ldst.h"
 
-/* Disassembly is cached by (PC, word): Capstone costs about a microsecond
- * per instruction, and guest code is mostly loops. */
-#define DISASM_CACHE 1024
-#define DISASM_LEN 192
-
-typedef struct disasm_slot {
-    uint64_t pc;
-    uint32_t word;
-    bool valid;
-    char text[DISASM_LEN];
-} disasm_slot;
-
 /* The lines of one table walk, kept until its instruction runs (fetches). */
 #define MAX_PENDING_WALKS 4
 typedef struct pending_walk {
@@ -41,7 +29,6 @@ struct tarmac_sink {
     bool have_word;
     pending_walk pending[MAX_PENDING_WALKS];
     unsigned n_pending;
-    disasm_slot disasm[DISASM_CACHE];
 };
 
 tarmac_sink *tarmac_sink_new(FILE *out, unsigned flags)
@@ -103,25 +90,11 @@ static void put(tarmac_sink *s, int rc)
         snprintf(s->err, sizeof s->err, "%s", s->w.err);
 }
 
-static const char *disassemble(tarmac_sink *s, machine *m, uint64_t pc, uint32_t word)
+/* The instruction's text, from the machine's disassembly cache. */
+static const char *disassemble(machine *m, uint64_t pc, uint32_t word)
 {
-    disasm_slot *d = &s->disasm[(pc >> 2) % DISASM_CACHE];
-    if (d->valid && d->pc == pc && d->word == word)
-        return d->text;
-    cs_insn *insn;
-    uint8_t bytes[4] = {(uint8_t)word, (uint8_t)(word >> 8), (uint8_t)(word >> 16),
-                        (uint8_t)(word >> 24)};
-    if (cs_disasm(m->cs, bytes, sizeof bytes, pc, 1, &insn) == 1) {
-        snprintf(d->text, sizeof d->text, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "",
-                 insn->op_str);
-        cs_free(insn, 1);
-    } else {
-        snprintf(d->text, sizeof d->text, "udf #0x%x", word & 0xffff);
-    }
-    d->pc = pc;
-    d->word = word;
-    d->valid = true;
-    return d->text;
+    const char *t = disasm_cache_text(&m->disasm, m->cs, pc, word);
+    return t ? t : "";
 }
 
 /* Every translation register, as Fast Models prints all registers at time 0. */
@@ -212,7 +185,7 @@ static void on_insn(tarmac_sink *s, machine *m, const machine_event *ev)
     s->word = ev->u.insn.word;
     s->have_word = ev->u.insn.pa_known;
     bool sp_elx = ps & PSTATE_SP;
-    const char *text = s->have_word ? disassemble(s, m, ev->pc, s->word) : "";
+    const char *text = s->have_word ? disassemble(m, ev->pc, s->word) : "";
     if (ev->u.insn.pa_known)
         put(s, tarmac_write_insn(&s->w, now(s), now(s), ev->pc, ev->u.insn.pa, TARMAC_PAS_NS,
                                  s->word, ev->el, sp_elx, true, text));
