@@ -12,6 +12,7 @@
 #include "machine.h"
 #include "scenario.h"
 #include "trace_sink.h"
+#include "tarmac_sink.h"
 
 enum {
     RUN_EXIT_USAGE = 2,      /* bad option, unreadable ELF or scenario */
@@ -32,6 +33,8 @@ typedef struct run_opts {
     const char *cpu;
     const char *record;
     bool quiet;
+    const char *tarmac;
+    bool tarmac_mmu;
 } run_opts;
 
 static void usage(FILE *f)
@@ -51,6 +54,8 @@ static void usage(FILE *f)
             "                       standard error), beside --log\n"
             "  --cpu PRESET         CPU preset instead of the scenario's (default max)\n"
             "  --record TRACE       record an access trace for mmusim replay (docs/trace.md)\n"
+            "  --tarmac FILE        write the run as a Tarmac trace (docs/tarmac.md)\n"
+            "  --tarmac-mmu         add TTW and TLB FILL lines to it (as FVP's trace_mmu)\n"
             "  --quiet              no end-of-run summary\n"
             "\n"
             "exit status: the guest's semihosting exit status; %d bad input, %d\n"
@@ -89,7 +94,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
             o->has_max_insns = true;
             i++;
         } else if (!strcmp(a, "--log") || !strcmp(a, "--log-text") || !strcmp(a, "--cpu") ||
-                   !strcmp(a, "--record")) {
+                   !strcmp(a, "--record") || !strcmp(a, "--tarmac")) {
             if (!val) {
                 fprintf(stderr, "mmusim run: %s needs a value\n", a);
                 return -1;
@@ -97,8 +102,11 @@ static int parse_args(int argc, char **argv, run_opts *o)
             *(!strcmp(a, "--log")      ? &o->log
               : !strcmp(a, "--cpu")    ? &o->cpu
               : !strcmp(a, "--record") ? &o->record
+              : !strcmp(a, "--tarmac") ? &o->tarmac
                                        : &o->log_text) = val;
             i++;
+        } else if (!strcmp(a, "--tarmac-mmu")) {
+            o->tarmac_mmu = true;
         } else if (!strcmp(a, "--log-format")) {
             if (!val || (strcmp(val, "jsonl") && strcmp(val, "text"))) {
                 fprintf(stderr, "mmusim run: --log-format is jsonl or text, got '%s'\n",
@@ -138,7 +146,25 @@ static bool is_json(const char *path)
 typedef struct run_logs {
     walklog *logs[2];
     int n;
+    FILE *tarmac_file;       /* --tarmac */
+    tarmac_sink *tarmac;
 } run_logs;
+
+static int open_tarmac(machine *m, run_logs *rl, const char *path, bool mmu, char *err,
+                       size_t errlen)
+{
+    rl->tarmac_file = fopen(path, "w");
+    if (!rl->tarmac_file) {
+        snprintf(err, errlen, "--tarmac %s: %s", path, strerror(errno));
+        return -1;
+    }
+    rl->tarmac = tarmac_sink_new(rl->tarmac_file, mmu ? TARMAC_SINK_MMU : 0);
+    if (!rl->tarmac) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return tarmac_sink_attach(rl->tarmac, m, err, errlen);
+}
 
 static int open_log(machine *m, run_logs *rl, const char *path, walklog_format fmt,
                     unsigned kinds, char *err, size_t errlen)
@@ -159,6 +185,15 @@ static int close_logs(run_logs *rl, char *err, size_t errlen)
         if (walklog_close(rl->logs[i], err, errlen) && !rc)
             rc = -1;
     rl->n = 0;
+    if (rl->tarmac && tarmac_sink_status(rl->tarmac, err, errlen) && !rc)
+        rc = -1;
+    if (rl->tarmac_file && fclose(rl->tarmac_file) && !rc) {
+        snprintf(err, errlen, "Tarmac trace: %s", strerror(errno));
+        rc = -1;
+    }
+    tarmac_sink_free(rl->tarmac);
+    rl->tarmac = NULL;
+    rl->tarmac_file = NULL;
     return rc;
 }
 
@@ -236,6 +271,8 @@ static int setup(machine *m, run_logs *rl, trace_sink **rec, const scenario *s,
                         errlen))
         return -1;
     if (o->log_text && open_log(m, rl, o->log_text, WALKLOG_TEXT, kinds, err, errlen))
+        return -1;
+    if (o->tarmac && open_tarmac(m, rl, o->tarmac, o->tarmac_mmu, err, errlen))
         return -1;
     /* Last: everything in memory and the registers now is the trace's
      * initial state. */

@@ -15,5 +15,6 @@ int cmd_tlbi(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@ static const mmusim_command commands[] = {
     {"run", "run an AArch64 guest (ELF or JSON scenario) with every translation from the engine", cmd_run},
     {"replay", "replay an access trace through the engine (another TLB or CPU: what-if)", cmd_replay},
     {"trace", "dump an access trace as JSON Lines, or count its records and bytes", cmd_trace},
+    {"diff", "compare mmusim's translations with a Tarmac trace (FVP, or run --tarmac)", cmd_diff},
     {"tlbi", "decode a TLBI operand, or encode a range as TLBI operations", cmd_tlbi},
     {"tarmac-stats", "count the records of a Tarmac trace by kind and show bad lines", cmd_tarmac_stats},
 };

@@ -244,6 +244,10 @@ void tarmac_writer_init(tarmac_writer *w, FILE *out, int cpu);
 int tarmac_write_insn(tarmac_writer *w, uint64_t time, uint64_t count, uint64_t va, uint64_t pa,
                       tarmac_pas pas, uint32_t opcode, unsigned el, bool sp_elx, bool executed,
                       const char *disasm);
+/* The same line without a PA (`<va> <opcode>`): the fetch's PA is unknown. */
+int tarmac_write_insn_va(tarmac_writer *w, uint64_t time, uint64_t count, uint64_t va,
+                         uint32_t opcode, unsigned el, bool sp_elx, bool executed,
+                         const char *disasm);
 /* `<time> clk MR<size> <va>:<pa><pas> <data>` (MW when write); size 1, 2, 4 or 8. */
 int tarmac_write_mem(tarmac_writer *w, uint64_t time, bool write, unsigned size, uint64_t va,
                      uint64_t pa, tarmac_pas pas, uint64_t data);
@@ -259,5 +263,14 @@ int tarmac_write_at(tarmac_writer *w, uint64_t time, const char *op, uint64_t xt
 /* `<time> clk E <pc> <number> <name>`, e.g. name "CoreEvent_CURRENT_SPx_SYNC". */
 int tarmac_write_exception(tarmac_writer *w, uint64_t time, uint64_t pc, uint32_t number,
                            const char *name);
+/* `<time> clk TTW <pa><pas> <value> stage=<s> level=<l>`: one descriptor read
+ * of a table walk. mmusim's own form: Fast Models' TTW syntax is not
+ * published; the reader takes the first address and the hex value after it. */
+int tarmac_write_ttw(tarmac_writer *w, uint64_t time, uint64_t pa, tarmac_pas pas, uint64_t value,
+                     int stage, int level);
+/* `<time> clk TLB FILL <id> <size> 0x<va>_NS EL<el>_n{ vmid=<v>}{, nG asid=<a>}:0x<pa><pas>`
+ * (the documented grammar, see tarmac_tlb) from t's fields: id, size (a
+ * power of two), va (has_va), el, vmid (has_vmid), ng + asid, pa + pas. */
+int tarmac_write_tlb_fill(tarmac_writer *w, uint64_t time, const tarmac_tlb *t);
 
 #endif

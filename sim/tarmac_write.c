@@ -94,3 +94,47 @@ int tarmac_write_exception(tarmac_writer *w, uint64_t time, uint64_t pc, uint32_
 {
     return emit(w, time, "E %08" PRIx64 " %08" PRIx32 " %s", pc, number, name);
 }
+
+int tarmac_write_insn_va(tarmac_writer *w, uint64_t time, uint64_t count, uint64_t va,
+                         uint32_t opcode, unsigned el, bool sp_elx, bool executed,
+                         const char *disasm)
+{
+    return emit(w, time, "%s (%" PRIu64 ") %08" PRIx64 " %08" PRIx32 " O EL%u%c_n : %s",
+                executed ? "IT" : "IS", count, va, opcode, el, sp_elx ? 'h' : 't',
+                disasm ? disasm : "");
+}
+
+int tarmac_write_ttw(tarmac_writer *w, uint64_t time, uint64_t pa, tarmac_pas pas, uint64_t value,
+                     int stage, int level)
+{
+    return emit(w, time, "TTW %012" PRIx64 "%s %016" PRIx64 " stage=%d level=%d", pa,
+                tarmac_pas_suffix(pas), value, stage, level);
+}
+
+/* A power-of-two size in the largest unit that divides it: 4K, 2M, 1G, 4T. */
+static void format_size(uint64_t size, char *buf, size_t len)
+{
+    static const char units[] = "KMGT";
+    int u = -1;
+    while (u < 3 && size >= 1024 && !(size & 1023)) {
+        size >>= 10;
+        u++;
+    }
+    if (u < 0)
+        snprintf(buf, len, "%" PRIu64, size);
+    else
+        snprintf(buf, len, "%" PRIu64 "%c", size, units[u]);
+}
+
+int tarmac_write_tlb_fill(tarmac_writer *w, uint64_t time, const tarmac_tlb *t)
+{
+    char size[24], vmid[24] = "", asid[32] = "";
+    format_size(t->size, size, sizeof size);
+    if (t->has_vmid)
+        snprintf(vmid, sizeof vmid, " vmid=%" PRIu32, t->vmid);
+    if (t->ng)
+        snprintf(asid, sizeof asid, ", nG asid=%" PRIu32, t->asid);
+    return emit(w, time, "TLB FILL %.*s %s 0x%016" PRIx64 "%s EL%d_n%s%s:0x%016" PRIx64 "%s",
+                (int)t->id_len, t->id ? t->id : "", size, t->va, tarmac_pas_suffix(t->va_pas),
+                t->el < 0 ? 1 : t->el, vmid, asid, t->pa, tarmac_pas_suffix(t->pas));
+}

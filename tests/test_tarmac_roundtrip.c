@@ -160,4 +160,63 @@ static void write_error(void)
     fclose(f);
 }
 
-TEST_MAIN(TEST(round_trip_without_cpu), TEST(round_trip_with_cpu), TEST(write_error))
+/* The lines `run --tarmac` adds: an IT line whose PA is unknown, TTW and
+ * TLB FILL (with and without VMID and nG ASID). */
+static void round_trip_mmu_lines(void)
+{
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    tarmac_writer w;
+    tarmac_writer_init(&w, f, -1);
+    CHECK_EQ(tarmac_write_insn_va(&w, 1, 1, 0xffff800000080000u, 0xd503201f, 1, true, true, "nop"),
+             0);
+    CHECK_EQ(tarmac_write_ttw(&w, 2, 0x000f000000001ff8u, TARMAC_PAS_NS, 0x0040000080000703u, 2, -1),
+             0);
+    tarmac_tlb t = {.id = "D", .id_len = 1, .size = 0x200000, .va = 0xffff800000200000u,
+                    .has_va = true, .el = 1, .va_pas = TARMAC_PAS_NS, .vmid = 3, .has_vmid = true,
+                    .ng = true, .asid = 0x1234, .has_asid = true, .pa = 0x000f000000200000u,
+                    .has_pa = true, .pas = TARMAC_PAS_NS};
+    CHECK_EQ(tarmac_write_tlb_fill(&w, 3, &t), 0);
+    tarmac_tlb t2 = {.id = "I", .id_len = 1, .size = 0x10000, .va = 0x400000, .has_va = true,
+                     .el = 2, .pa = 0x40080000, .has_pa = true, .pas = TARMAC_PAS_NS};
+    CHECK_EQ(tarmac_write_tlb_fill(&w, 4, &t2), 0);
+    rewind(f);
+    char err[256];
+    tarmac_reader *r = tarmac_reader_from_stream(f, err, sizeof err);
+    tarmac_record rec;
+    CHECK_EQ(tarmac_reader_next(r, &rec, err, sizeof err), 1);
+    CHECK_EQ(rec.kind, TARMAC_INSN);
+    CHECK_EQ(rec.u.insn.pc.va, 0xffff800000080000u);
+    CHECK(!rec.u.insn.pc.has_pa);
+    CHECK_EQ(rec.u.insn.opcode, 0xd503201f);
+    CHECK_EQ(tarmac_reader_next(r, &rec, err, sizeof err), 1);
+    CHECK_EQ(rec.kind, TARMAC_TTW);
+    CHECK(rec.u.ttw.has_addr && rec.u.ttw.has_data);
+    CHECK_EQ(rec.u.ttw.addr.va, 0x000f000000001ff8u);
+    CHECK_EQ(rec.u.ttw.data, 0x0040000080000703u);
+    for (int i = 0; i < 2; i++) {
+        const tarmac_tlb *want = i ? &t2 : &t;
+        CHECK_EQ(tarmac_reader_next(r, &rec, err, sizeof err), 1);
+        CHECK_EQ(rec.kind, TARMAC_TLB);
+        const tarmac_tlb *got = &rec.u.tlb;
+        CHECK(got->fill && !got->walkcache);
+        CHECK_STR(str(got->id, got->id_len), want->id);
+        CHECK_EQ(got->size, want->size);
+        CHECK(got->has_va && got->has_pa);
+        CHECK_EQ(got->va, want->va);
+        CHECK_EQ(got->pa, want->pa);
+        CHECK_EQ(got->el, want->el);
+        CHECK_EQ(got->has_vmid, want->has_vmid);
+        CHECK_EQ(got->vmid, want->vmid);
+        CHECK_EQ(got->ng, want->ng);
+        CHECK_EQ(got->has_asid, want->has_asid);
+        CHECK_EQ(got->asid, want->asid);
+    }
+    CHECK_EQ(tarmac_reader_next(r, &rec, err, sizeof err), 0);
+    tarmac_reader_close(r);
+    fclose(f);
+}
+
+TEST_MAIN(TEST(round_trip_mmu_lines), TEST(round_trip_without_cpu), TEST(round_trip_with_cpu), TEST(write_error))
