@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "machine.h"
 #include "scenario.h"
+#include "scenario_machine.h"
 #include "trace_sink.h"
 #include "tarmac_sink.h"
 
@@ -136,12 +137,6 @@ static int parse_args(int argc, char **argv, run_opts *o)
     return 0;
 }
 
-static bool is_json(const char *path)
-{
-    size_t n = strlen(path);
-    return n >= 5 && !strcmp(path + n - 5, ".json");
-}
-
 /* The walk logs of a run: --log (or the scenario's) and --log-text. */
 typedef struct run_logs {
     walklog *logs[2];
@@ -208,61 +203,8 @@ static const char *preset_name(const scenario *s, const run_opts *o)
 static int setup(machine *m, run_logs *rl, trace_sink **rec, const scenario *s,
                  const run_opts *o, char *err, size_t errlen)
 {
-    if (machine_init(m, err, errlen))
+    if (scenario_machine_setup(m, s, o->cpu, err, errlen))
         return -1;
-    for (size_t i = 0; i < s->n_regions; i++) {
-        const scn_region *r = &s->regions[i];
-        if (machine_add_ram(m, r->name ? r->name : "ram", r->base, r->size, err, errlen))
-            return -1;
-    }
-    if (machine_add_uart(m, err, errlen))
-        return -1;
-    bool have_entry = false;
-    uint64_t entry = 0;
-    for (size_t i = 0; i < s->n_images; i++) {
-        const scn_image *im = &s->images[i];
-        uint64_t e;
-        if (im->format == SCN_IMAGE_RAW) {
-            if (machine_load_raw(m, im->path, im->load, err, errlen))
-                return -1;
-        } else {
-            if (machine_load_elf(m, im->path, &e, err, errlen))
-                return -1;
-            if (!have_entry) {
-                entry = e;
-                have_entry = true;
-            }
-        }
-    }
-    if (s->entry.has_pc) {
-        entry = s->entry.pc;
-    } else if (!have_entry) {
-        snprintf(err, errlen, "%s: no entry point: give entry.pc or an ELF image", s->path);
-        return -1;
-    }
-    if (scenario_setup_cpu(s, &m->cpu, err, errlen))
-        return -1;
-    if (o->cpu) {
-        const cpu_preset *p = cpu_preset_find(o->cpu);
-        if (!p) {
-            snprintf(err, errlen, "--cpu: unknown preset '%s'", o->cpu);
-            return -1;
-        }
-        cpu_preset_apply(&m->cpu, p);
-    }
-    if (s->tlb.set) {
-        mmu_tlb_config c;
-        scenario_tlb_config(s, &c);
-        mmu_tlb_free(&m->tlb);
-        if (mmu_tlb_init(&m->tlb, &c, err, errlen))
-            return -1;
-    }
-    if (machine_set_entry(m, entry, s->entry.el, s->entry.sp_el0,
-                          s->entry.has_sp ? s->entry.sp : 0, err, errlen))
-        return -1;
-    for (unsigned n = 0; n < 31; n++)
-        if ((s->entry.x_set & (1u << n)) && machine_set_x(m, n, s->entry.x[n], err, errlen))
-            return -1;
     m->max_insns = o->has_max_insns ? o->max_insns : s->max_insns;
     m->capture = true;
     const char *log = o->log ? o->log : s->log.file;
@@ -295,6 +237,23 @@ static int exit_status(const machine *m)
     }
 }
 
+/* The scenario's expectations against the run (an ELF's scenario has
+ * none). 0, or -1 with the first unmet one. */
+static int check_expectations(const machine *m, const scenario *s, char *err, size_t errlen)
+{
+    const machine_stats *st = &m->stats;
+    uint64_t faults = 0, exceptions = 0;
+    for (int k = 0; k < MACHINE_FAULT_KINDS; k++)
+        faults += st->faults[k];
+    for (int k = 0; k < EXC_KIND_COUNT; k++)
+        exceptions += st->exceptions[k];
+    scn_outcome out = {.uart = m->captured ? m->captured : "",
+                       .exit_code = m->stop.exit_code, .instructions = st->insns,
+                       .walks = st->walks, .faults = faults, .tlbis = st->tlbis,
+                       .exceptions = exceptions};
+    return scenario_check(s, &out, err, errlen);
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_opts o;
@@ -304,9 +263,7 @@ int cmd_run(int argc, char **argv)
 
     char err[512];
     scenario s;
-    int loaded = is_json(o.file) ? scenario_load(&s, o.file, err, sizeof err)
-                                 : scenario_for_elf(&s, o.file, err, sizeof err);
-    if (loaded) {
+    if (scenario_machine_load(&s, o.file, err, sizeof err)) {
         fprintf(stderr, "mmusim run: %s\n", err);
         scenario_free(&s);
         return RUN_EXIT_USAGE;
@@ -342,21 +299,9 @@ int cmd_run(int argc, char **argv)
     rc = exit_status(m);
     if (log_failed && !rc)
         rc = RUN_EXIT_FAILED;
-    if (is_json(o.file)) {
-        const machine_stats *st = &m->stats;
-        uint64_t faults = 0, exceptions = 0;
-        for (int k = 0; k < MACHINE_FAULT_KINDS; k++)
-            faults += st->faults[k];
-        for (int k = 0; k < EXC_KIND_COUNT; k++)
-            exceptions += st->exceptions[k];
-        scn_outcome out = {.uart = m->captured ? m->captured : "",
-                           .exit_code = m->stop.exit_code, .instructions = st->insns,
-                           .walks = st->walks, .faults = faults, .tlbis = st->tlbis,
-                           .exceptions = exceptions};
-        if (scenario_check(&s, &out, err, sizeof err)) {
-            fprintf(stderr, "mmusim run: %s: expectation not met: %s\n", o.file, err);
-            rc = RUN_EXIT_EXPECT;
-        }
+    if (check_expectations(m, &s, err, sizeof err)) {
+        fprintf(stderr, "mmusim run: %s: expectation not met: %s\n", o.file, err);
+        rc = RUN_EXIT_EXPECT;
     }
     machine_destroy(m);
     free(m);
