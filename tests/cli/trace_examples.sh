@@ -1,7 +1,8 @@
 #!/bin/bash
-# Every example trace in traces/ replays cleanly (exit 0: no bad record,
-# no access faulting differently) and with its own configuration replays
-# to the recorded counts: each summary row has equal columns.
+# Every example access trace in traces/ replays cleanly (exit 0: no bad
+# record, no access faulting differently) and with its own configuration
+# replays to the recorded counts: each summary row has equal columns. Every
+# example Tarmac trace diffs against its scenario with no disagreement.
 # usage: trace_examples.sh MMUSIM SOURCE_DIR
 set -u
 mmusim=$(realpath "$1")
@@ -25,5 +26,15 @@ for t in "$src"/traces/*.trace; do
         fail "$name: replay differs from the recording: $rows"
 done
 [ $n -gt 0 ] || fail "no example traces in $src/traces"
-[ $failures -eq 0 ] && echo "$n example traces replay as recorded"
+
+# Each Tarmac example against the scenario of the same name.
+for t in "$src"/traces/*.tarmac; do
+    name=$(basename "$t" .tarmac)
+    n=$((n + 1))
+    out=$("$mmusim" diff "$t" "$src/configs/$name.json" 2>&1)
+    rc=$?
+    [ $rc -eq 0 ] || fail "$name.tarmac: diff exit status $rc: $out"
+    printf '%s\n' "$out" | grep -qx "disagreements: 0" || fail "$name.tarmac: $out"
+done
+[ $failures -eq 0 ] && echo "$n example traces agree with their recordings"
 [ $failures -eq 0 ]
