@@ -140,8 +140,10 @@ int jv_u64(jv_ctx *c, const cJSON *v, const char *path, uint64_t *out)
 {
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        /* Doubles hold integers exactly only below 2^53. */
-        if (d < 0 || d != (double)(uint64_t)d || d >= 9007199254740992.0)
+        /* Doubles hold integers exactly only below 2^53. The range comes
+         * first: converting a double beyond uint64_t (1e25, inf) is
+         * undefined behaviour. */
+        if (!(d >= 0 && d < 9007199254740992.0) || d != (double)(uint64_t)d)
             return jv_fail(c, path,
                            "expected a non-negative integer below 2^53 (use a hex string such as "
                            "\"0x1000\" for larger values)");

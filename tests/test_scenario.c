@@ -178,6 +178,14 @@ static const struct {
     {"{\"memory\": [{\"base\": 1.5, \"size\": 4096}]}",
      "c/x.json: memory[0].base: expected a non-negative integer below 2^53 (use a hex string such as "
      "\"0x1000\" for larger values)"},
+    /* Beyond uint64_t and infinite: rejected before any conversion (found
+     * by tools/fuzz/run_scenario.sh: UBSan, float-cast-overflow). */
+    {"{\"memory\": [{\"base\": 1e25, \"size\": 4096}]}",
+     "c/x.json: memory[0].base: expected a non-negative integer below 2^53 (use a hex string such as "
+     "\"0x1000\" for larger values)"},
+    {"{\"memory\": [{\"base\": 0, \"size\": -1e999}]}",
+     "c/x.json: memory[0].size: expected a non-negative integer below 2^53 (use a hex string such as "
+     "\"0x1000\" for larger values)"},
     {"{\"cpu\": {\"preset\": \"v9\"}}",
      "c/x.json: cpu.preset: unknown preset \"v9\" (known: max, v8.0, lpa, pa48-va52, lpa-va48, lpa2-va48)"},
     {"{\"cpu\": {\"fields\": {\"ID_AA64MMFR0_EL1.TGran4\": 16}}}",
