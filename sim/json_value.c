@@ -165,7 +165,10 @@ int jv_int(jv_ctx *c, const cJSON *v, const char *path, long min, long max, long
 {
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        if (d != (double)(long)d || d < (double)min || d > (double)max)
+        /* As in jv_u64, the range comes before the conversion; (double)max
+         * may round up to 2^63, so long's own range is checked as well. */
+        if (!(d >= (double)min && d <= (double)max && d >= -0x1p63 && d < 0x1p63) ||
+            d != (double)(long)d)
             return jv_fail(c, path, "expected an integer in [%ld, %ld]", min, max);
         *out = (long)d;
         return 0;

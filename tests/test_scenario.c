@@ -191,6 +191,8 @@ static const struct {
     {"{\"cpu\": {\"fields\": {\"ID_AA64MMFR0_EL1.TGran4\": 16}}}",
      "c/x.json: cpu.fields.ID_AA64MMFR0_EL1.TGran4: value 0x10 does not fit the field (max 0xf)"},
     {"{\"entry\": {\"el\": 3}}", "c/x.json: entry.el: expected an integer in [0, 2]"},
+    {"{\"entry\": {\"el\": 2.9e26}}", "c/x.json: entry.el: expected an integer in [0, 2]"},
+    {"{\"entry\": {\"el\": -1e999}}", "c/x.json: entry.el: expected an integer in [0, 2]"},
     {"{\"entry\": {\"regs\": {\"x31\": 0}}}", "c/x.json: entry.regs.x31: unknown register (expected x0..x30)"},
     {"{\"registers\": {\"TCR_EL3\": 0}}",
      "c/x.json: registers.TCR_EL3: unknown translation register (e.g. TCR_EL1, VTCR_EL2, HCR_EL2)"},
