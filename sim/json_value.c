@@ -140,8 +140,10 @@ int jv_u64(jv_ctx *c, const cJSON *v, const char *path, uint64_t *out)
 {
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        /* Doubles hold integers exactly only below 2^53. */
-        if (d < 0 || d != (double)(uint64_t)d || d >= 9007199254740992.0)
+        /* Doubles hold integers exactly only below 2^53. The range comes
+         * first: converting a double beyond uint64_t (1e25, inf) is
+         * undefined behaviour. */
+        if (!(d >= 0 && d < 9007199254740992.0) || d != (double)(uint64_t)d)
             return jv_fail(c, path,
                            "expected a non-negative integer below 2^53 (use a hex string such as "
                            "\"0x1000\" for larger values)");
@@ -163,7 +165,10 @@ int jv_int(jv_ctx *c, const cJSON *v, const char *path, long min, long max, long
 {
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        if (d != (double)(long)d || d < (double)min || d > (double)max)
+        /* As in jv_u64, the range comes before the conversion; (double)max
+         * may round up to 2^63, so long's own range is checked as well. */
+        if (!(d >= (double)min && d <= (double)max && d >= -0x1p63 && d < 0x1p63) ||
+            d != (double)(long)d)
             return jv_fail(c, path, "expected an integer in [%ld, %ld]", min, max);
         *out = (long)d;
         return 0;

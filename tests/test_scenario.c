@@ -178,11 +178,21 @@ static const struct {
     {"{\"memory\": [{\"base\": 1.5, \"size\": 4096}]}",
      "c/x.json: memory[0].base: expected a non-negative integer below 2^53 (use a hex string such as "
      "\"0x1000\" for larger values)"},
+    /* Beyond uint64_t and infinite: rejected before any conversion (found
+     * by tools/fuzz/run_scenario.sh: UBSan, float-cast-overflow). */
+    {"{\"memory\": [{\"base\": 1e25, \"size\": 4096}]}",
+     "c/x.json: memory[0].base: expected a non-negative integer below 2^53 (use a hex string such as "
+     "\"0x1000\" for larger values)"},
+    {"{\"memory\": [{\"base\": 0, \"size\": -1e999}]}",
+     "c/x.json: memory[0].size: expected a non-negative integer below 2^53 (use a hex string such as "
+     "\"0x1000\" for larger values)"},
     {"{\"cpu\": {\"preset\": \"v9\"}}",
      "c/x.json: cpu.preset: unknown preset \"v9\" (known: max, v8.0, lpa, pa48-va52, lpa-va48, lpa2-va48)"},
     {"{\"cpu\": {\"fields\": {\"ID_AA64MMFR0_EL1.TGran4\": 16}}}",
      "c/x.json: cpu.fields.ID_AA64MMFR0_EL1.TGran4: value 0x10 does not fit the field (max 0xf)"},
     {"{\"entry\": {\"el\": 3}}", "c/x.json: entry.el: expected an integer in [0, 2]"},
+    {"{\"entry\": {\"el\": 2.9e26}}", "c/x.json: entry.el: expected an integer in [0, 2]"},
+    {"{\"entry\": {\"el\": -1e999}}", "c/x.json: entry.el: expected an integer in [0, 2]"},
     {"{\"entry\": {\"regs\": {\"x31\": 0}}}", "c/x.json: entry.regs.x31: unknown register (expected x0..x30)"},
     {"{\"registers\": {\"TCR_EL3\": 0}}",
      "c/x.json: registers.TCR_EL3: unknown translation register (e.g. TCR_EL1, VTCR_EL2, HCR_EL2)"},

@@ -589,10 +589,56 @@ static void test_no_update_does_not_fill(void)
     env_free(&e);
 }
 
+/* The front index never answers differently from the sets: a small TLB
+ * (16 entries, 4 ways, so evictions are frequent), two VMIDs, three ASIDs,
+ * global and non-global pages, and TLBIs, in a fixed pseudo-random order;
+ * after each step every page is looked up in every context through the
+ * front (mmu_tlb_lookup) and through the sets alone. */
+static void test_front_agrees_with_sets(void)
+{
+    mmu_tlb_config cfg = {.mode = MMU_TLB_BOUNDED, .entries = 16, .ways = 4, .policy = MMU_TLB_LRU};
+    tlb_env e;
+    env_init(&e, false, true, &cfg);
+    env_map(&e, VA0, PA_OLD, 32 * PG, S1_RW | DESC_NG, MMU_MAP_PAGES_ONLY);
+    env_map(&e, VA0 + 32 * PG, PA_OLD + 32 * PG, 8 * PG, S1_RW, MMU_MAP_PAGES_ONLY);
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    for (int step = 0; step < 3000; step++) {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        unsigned what = (unsigned)(rng % 32);
+        bool walked;
+        if (what == 0)
+            env_set_asid(&e, (uint16_t)(5 + (rng >> 8) % 3));
+        else if (what == 1)
+            env_set_vmid(&e, (uint16_t)(1 + (rng >> 8) % 2));
+        else if (what == 2)
+            env_tlbi(&e, "vae1is", va_xt(VA0 + ((rng >> 8) % 40) * PG, e.asid));
+        else if (what == 3)
+            env_tlbi(&e, "aside1", (uint64_t)e.asid << 48);
+        else
+            env_read(&e, VA0 + ((rng >> 8) % 40) * PG + ((rng >> 20) & 0xff8), &walked);
+        for (uint16_t vmid = 1; vmid <= 2; vmid++)
+            for (uint16_t asid = 5; asid <= 7; asid++)
+                for (uint64_t i = 0; i < 40; i++) {
+                    uint64_t va = VA0 + i * PG + 0x18, pa_front = 0, pa_sets = 0;
+                    const mmu_tlb_entry *f =
+                        mmu_tlb_lookup(&e.tlb, MMU_TLBE_S12, MMU_REGIME_EL10, vmid, asid, va, &pa_front);
+                    const mmu_tlb_entry *t = mmu_tlb_lookup_sets(&e.tlb, MMU_TLBE_S12, MMU_REGIME_EL10, vmid,
+                                                                 asid, va, &pa_sets);
+                    CHECK(f == t);
+                    if (f && t)
+                        CHECK_EQ(pa_front, pa_sets);
+                }
+    }
+    CHECK(e.tlb.stats.evictions > 100);
+    env_free(&e);
+}
+
 TEST_MAIN(TEST(test_stale_until_right_tlbi), TEST(test_asid_and_global), TEST(test_range_edges),
           TEST(test_ttl), TEST(test_block_partly_covered), TEST(test_stage2_and_combined),
           TEST(test_ripas2), TEST(test_walk_cache_table_entries), TEST(test_dbm_write_walks),
           TEST(test_permissions_rechecked), TEST(test_modes_and_policies), TEST(test_bad_config),
           TEST(test_tlbi_scope_with_vhe), TEST(test_s1_update_walk_cached_by_its_ipa),
           TEST(test_hit_attributes_follow_the_access), TEST(test_stage2_only_entries),
-          TEST(test_no_update_does_not_fill))
+          TEST(test_no_update_does_not_fill), TEST(test_front_agrees_with_sets))

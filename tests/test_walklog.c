@@ -38,11 +38,13 @@ static uint64_t hex(const cJSON *obj, const char *key)
     return strtoull(v->valuestring, NULL, 16);
 }
 
-static double num(const cJSON *obj, const char *key)
+/* As an integer: CHECK_EQ converts to uint64_t, which a negative double
+ * (a level of -1) may not be converted to. */
+static int64_t num(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     CHECK(cJSON_IsNumber(v));
-    return cJSON_IsNumber(v) ? v->valuedouble : -999;
+    return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : -999;
 }
 
 static bool flag(const cJSON *obj, const char *key)

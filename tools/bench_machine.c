@@ -26,7 +26,9 @@
  *   hopping   the same over 16384 pages: every load walks
  *
  * usage: bench_machine [FRIENDLY_ITERS [RESIDENT_ITERS [HOPPING_ITERS [REPS]]]]
- *        (default 100000000 10000000 1000000 3). The ELFs are left in /tmp. */
+ *        (default 100000000 10000000 1000000 3). The ELFs are left in /tmp.
+ *        bench_machine --one WORKLOAD floor|mmusim|log ITERS: one run, to
+ *        profile. */
 #define _POSIX_C_SOURCE 200809L
 #include <elf.h>
 #include <fcntl.h>
@@ -446,8 +448,37 @@ static void bench(const workload *w, uint64_t iters, int reps)
            q_ips / floor_ips, q.iters, q.process, q.startup);
 }
 
+/* --one WORKLOAD VARIANT ITERS: one run of one variant (floor, mmusim or
+ * log), for a profiler (perf record, valgrind --tool=callgrind
+ * --smc-check=all) to see nothing else. */
+static int run_one(const char *name, const char *variant, uint64_t iters)
+{
+    static image im;
+    const workload *w = NULL;
+    for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++)
+        if (!strcmp(workloads[i].name, name))
+            w = &workloads[i];
+    bool is_floor = !strcmp(variant, "floor"), log = !strcmp(variant, "log");
+    if (!w || !iters || !(is_floor || log || !strcmp(variant, "mmusim")))
+        die("usage", "bench_machine --one friendly|resident|hopping floor|mmusim|log ITERS");
+    uint64_t size = build_image(&im, w, iters);
+    if (is_floor) {
+        printf("%s floor: %.3f s\n", w->name, run_floor(&im, size));
+        return 0;
+    }
+    char elf[128];
+    snprintf(elf, sizeof elf, "/tmp/bench_machine-%s.elf", w->name);
+    write_elf(elf, &im, size);
+    mm_result r = run_mmusim(elf, log);
+    printf("%s %s: %.3f s, %" PRIu64 " instructions, %" PRIu64 " fills, %" PRIu64 " walks\n",
+           w->name, variant, r.secs, r.insns, r.fills, r.walks);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && !strcmp(argv[1], "--one"))
+        return run_one(argv[2], argv[3], strtoull(argv[4], NULL, 0));
     enum { NW = sizeof workloads / sizeof workloads[0] };
     uint64_t iters[NW] = {100000000, 10000000, 1000000};
     for (int i = 0; i < NW && i + 1 < argc; i++)
