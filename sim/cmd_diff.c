@@ -59,16 +59,6 @@ static void usage(FILE *f)
             DEFAULT_MAX_REPORT);
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    errno = 0;
-    if (!s || !*s || *s == '-')
-        return false;
-    *v = strtoull(s, &end, 0);
-    return !errno && !*end;
-}
-
 /* 0 to go on, 1 after --help, -1 on a usage error (printed). */
 static int parse_args(int argc, char **argv, diff_opts *o)
 {
@@ -86,7 +76,7 @@ static int parse_args(int argc, char **argv, diff_opts *o)
         } else if (!strcmp(a, "--json")) {
             o->json = true;
         } else if (!strcmp(a, "--max-report") || !strcmp(a, "--max-insns")) {
-            if (!parse_u64(val, &n) || (!strcmp(a, "--max-report") && n > 1000000)) {
+            if (!cli_parse_u64(val, &n) || (!strcmp(a, "--max-report") && n > 1000000)) {
                 fprintf(stderr, "mmusim diff: %s needs a number, got '%s'\n", a, val ? val : "");
                 return -1;
             }

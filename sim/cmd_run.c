@@ -66,16 +66,6 @@ static void usage(FILE *f)
             RUN_EXIT_FAILED, RUN_EXIT_EXPECT);
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    errno = 0;
-    if (!s || !*s || *s == '-')
-        return false;
-    *v = strtoull(s, &end, 0);
-    return !errno && !*end;
-}
-
 /* 0 to run, 1 when --help was given, -1 on a usage error (printed). */
 static int parse_args(int argc, char **argv, run_opts *o)
 {
@@ -87,7 +77,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
             usage(stdout);
             return 1;
         } else if (!strcmp(a, "--max-insns")) {
-            if (!parse_u64(val, &o->max_insns)) {
+            if (!cli_parse_u64(val, &o->max_insns)) {
                 fprintf(stderr, "mmusim run: --max-insns needs a number, got '%s'\n",
                         val ? val : "");
                 return -1;

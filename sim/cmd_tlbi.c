@@ -44,10 +44,8 @@ typedef struct tlbi_args {
 
 static int parse_u64(const char *s, const char *what, uint64_t max, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (!*s || *end || errno || s[0] == '-' || v > max) {
+    uint64_t v;
+    if (!cli_parse_u64(s, &v) || v > max) {
         fprintf(stderr, "mmusim tlbi: bad %s '%s' (a number up to 0x%llx)\n", what, s,
                 (unsigned long long)max);
         return -1;

@@ -3,11 +3,18 @@
 #ifndef MMUSIM_COMMANDS_H
 #define MMUSIM_COMMANDS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 typedef struct mmusim_command {
     const char *name;
     const char *summary;
     int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
 } mmusim_command;
+
+/* A command-line number: decimal, 0x hex or 0 octal, no sign, nothing
+ * after it, within 64 bits. false otherwise (*v unchanged). */
+bool cli_parse_u64(const char *s, uint64_t *v);
 
 /* One line per subcommand; each lives in sim/cmd_<name>.c. */
 int cmd_tarmac_stats(int argc, char **argv);
