@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bump.h"
 #include "check.h"
 #include "desc.h"
 #include "exception.h"
@@ -207,22 +208,6 @@ static void test_ldst_decode(void)
     check_context = NULL;
 }
 
-/* Bump allocator for the stage-2 tables of the test below. */
-typedef struct bump {
-    uint64_t next, end;
-} bump;
-
-static bool bump_alloc(void *ctx, uint64_t size, uint64_t align, uint64_t *pa)
-{
-    bump *b = ctx;
-    uint64_t p = (b->next + align - 1) & ~(align - 1);
-    if (p + size > b->end)
-        return false;
-    *pa = p;
-    b->next = p + size;
-    return true;
-}
-
 /* A machine with QEMU virt's RAM and UART, and a page-table builder of
  * format fmt whose tables go to [0x4400_0000, 0x4410_0000) (b holds the
  * allocator's state and must live as long as the builder is used). */
@@ -232,9 +217,30 @@ static machine *machine_with_tables(const mmu_pt_format *fmt, mmu_builder *pt, b
     char err[256];
     CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
     *b = (bump){0x44000000, 0x44100000};
-    mmu_pt_alloc alloc = {b, bump_alloc};
+    mmu_pt_alloc alloc = bump_allocator(b);
     mmu_port port = physmem_port(&m->mem);
     CHECK_EQ(mmu_pt_init(pt, fmt, &port, &alloc, err, sizeof err), 0);
+    return m;
+}
+
+/* Stage-1 leaf attributes: AttrIndx 0 (MAIR 0xff), Inner Shareable,
+ * AF, read/write for the EL2 regime's only EL. */
+#define EL2_RW (DESC_AF | FIELD_PREP(DESC_SH, 3))
+
+/* A machine with EL2's stage 1 on (4K, 32-bit VA, tables by *s1): VA
+ * 0x4000_0000 maps to itself (code), VA 0x8000_0000 to PA 0x4020_0000. */
+static machine *machine_el2_stage1(mmu_builder *s1, bump *b)
+{
+    char err[256];
+    mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
+                         .start_level = MMU_NO_LEVEL};
+    machine *m = machine_with_tables(&fmt, s1, b);
+    CHECK_EQ(mmu_pt_map(s1, 0x40000000, 0x40000000, 0x1000, EL2_RW, 0, err, sizeof err), 0);
+    CHECK_EQ(mmu_pt_map(s1, 0x80000000, 0x40200000, 0x1000, EL2_RW, 0, err, sizeof err), 0);
+    mmu_cpu_set_reg(&m->cpu, MMU_MAIR_EL2, 0xff);
+    mmu_cpu_set_reg(&m->cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 32) | FIELD_PREP(TCR2_PS, 2));
+    mmu_cpu_set_reg(&m->cpu, MMU_TTBR0_EL2, mmu_pt_ttbr_baddr(s1));
+    mmu_cpu_set_reg(&m->cpu, MMU_SCTLR_EL2, mmu_cpu_get_reg(&m->cpu, MMU_SCTLR_EL2) | SCTLR_M);
     return m;
 }
 
@@ -337,18 +343,9 @@ static void test_insn_and_mem_events(void)
     char err[256];
     bump b;
     mmu_builder s1;
-    mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
-                         .start_level = MMU_NO_LEVEL};
-    machine *m = machine_with_tables(&fmt, &s1, &b);
-    uint64_t attrs = DESC_AF | FIELD_PREP(DESC_SH, 3); /* AttrIndx 0, EL2 read/write */
-    CHECK_EQ(mmu_pt_map(&s1, 0x40000000, 0x40000000, 0x1000, attrs, 0, err, sizeof err), 0);
-    CHECK_EQ(mmu_pt_map(&s1, 0x80000000, 0x40200000, 0x1000, attrs, 0, err, sizeof err), 0);
+    machine *m = machine_el2_stage1(&s1, &b);
     /* An alias: the VA of an access to this PA is the one the instruction used. */
-    CHECK_EQ(mmu_pt_map(&s1, 0x80001000, 0x40200000, 0x1000, attrs, 0, err, sizeof err), 0);
-    mmu_cpu_set_reg(&m->cpu, MMU_MAIR_EL2, 0xff);
-    mmu_cpu_set_reg(&m->cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 32) | FIELD_PREP(TCR2_PS, 2));
-    mmu_cpu_set_reg(&m->cpu, MMU_TTBR0_EL2, mmu_pt_ttbr_baddr(&s1));
-    mmu_cpu_set_reg(&m->cpu, MMU_SCTLR_EL2, mmu_cpu_get_reg(&m->cpu, MMU_SCTLR_EL2) | SCTLR_M);
+    CHECK_EQ(mmu_pt_map(&s1, 0x80001000, 0x40200000, 0x1000, EL2_RW, 0, err, sizeof err), 0);
     static const uint32_t code[] = {
         0xd2b00001, /* mov x1, #0x80000000 */
         0xd2824682, /* mov x2, #0x1234 */
@@ -521,16 +518,7 @@ static void test_tlb_none_walks_every_block(void)
     char err[256];
     bump b;
     mmu_builder s1;
-    mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
-                         .start_level = MMU_NO_LEVEL};
-    machine *m = machine_with_tables(&fmt, &s1, &b);
-    uint64_t attrs = DESC_AF | FIELD_PREP(DESC_SH, 3);
-    CHECK_EQ(mmu_pt_map(&s1, 0x40000000, 0x40000000, 0x1000, attrs, 0, err, sizeof err), 0);
-    CHECK_EQ(mmu_pt_map(&s1, 0x80000000, 0x40200000, 0x1000, attrs, 0, err, sizeof err), 0);
-    mmu_cpu_set_reg(&m->cpu, MMU_MAIR_EL2, 0xff);
-    mmu_cpu_set_reg(&m->cpu, MMU_TCR_EL2, FIELD_PREP(TCR2_T0SZ, 32) | FIELD_PREP(TCR2_PS, 2));
-    mmu_cpu_set_reg(&m->cpu, MMU_TTBR0_EL2, mmu_pt_ttbr_baddr(&s1));
-    mmu_cpu_set_reg(&m->cpu, MMU_SCTLR_EL2, mmu_cpu_get_reg(&m->cpu, MMU_SCTLR_EL2) | SCTLR_M);
+    machine *m = machine_el2_stage1(&s1, &b);
     mmu_tlb_free(&m->tlb);
     mmu_tlb_config none = {.mode = MMU_TLB_NONE};
     CHECK_EQ(mmu_tlb_init(&m->tlb, &none, err, sizeof err), 0);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bump.h"
 #include "check.h"
 #include "desc.h"
 #include "machine.h"
@@ -23,21 +24,6 @@
 #define DATA_PA UINT64_C(0x40200000)
 #define TABLES UINT64_C(0x44000000)
 #define VECTORS (CODE + 0x800)
-
-typedef struct bump {
-    uint64_t next, end;
-} bump;
-
-static bool bump_alloc(void *ctx, uint64_t size, uint64_t align, uint64_t *pa)
-{
-    bump *b = ctx;
-    uint64_t at = (b->next + align - 1) & ~(align - 1);
-    if (at + size > b->end)
-        return false;
-    b->next = at + size;
-    *pa = at;
-    return true;
-}
 
 typedef struct membuf {
     char *data;
@@ -87,7 +73,7 @@ static void test_stores_are_recorded(void)
     m->out = NULL;
     CHECK_EQ(machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, sizeof err), 0);
     bump b = {TABLES, TABLES + 0x100000};
-    mmu_pt_alloc alloc = {&b, bump_alloc};
+    mmu_pt_alloc alloc = bump_allocator(&b);
     mmu_port port = physmem_port(&m->mem);
     mmu_builder s1;
     mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "bump.h"
 #include "desc.h"
 #include "sysreg.h"
 #include "tarmac_sink.h"
@@ -28,27 +29,12 @@ static const uint32_t code[] = {
     0x14000000, /* b . */
 };
 
-typedef struct bump {
-    uint64_t next, end;
-} bump;
-
-static bool bump_alloc(void *ctx, uint64_t size, uint64_t align, uint64_t *pa)
-{
-    bump *b = ctx;
-    uint64_t p = (b->next + align - 1) & ~(align - 1);
-    if (p + size > b->end)
-        return false;
-    *pa = p;
-    b->next = p + size;
-    return true;
-}
-
 static int build(machine *m, char *err, size_t errlen)
 {
     if (machine_add_virt_board(m, MACHINE_VIRT_RAM_SIZE, err, errlen))
         return -1;
     bump b = {0x44000000, 0x44100000};
-    mmu_pt_alloc alloc = {&b, bump_alloc};
+    mmu_pt_alloc alloc = bump_allocator(&b);
     mmu_port port = physmem_port(&m->mem);
     mmu_builder s1;
     mmu_pt_format fmt = {.stage = 1, .granule = MMU_GRANULE_4K, .ia_bits = 32,
