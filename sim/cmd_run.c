@@ -227,6 +227,23 @@ static int exit_status(const machine *m)
     }
 }
 
+/* Where the run's files went, so that the summary points to them. */
+static void write_outputs(const run_opts *o, const scenario *s)
+{
+    const char *log = o->log ? o->log : s->log.file;
+    walklog_format fmt = o->has_log_format ? o->log_format : s->log.format;
+    if (log && strcmp(log, "-"))
+        fprintf(stderr, "mmusim: walk log (%s) in %s; its records: docs/walk-record.md\n",
+                fmt == WALKLOG_TEXT ? "text" : "JSON Lines", log);
+    if (o->log_text && strcmp(o->log_text, "-"))
+        fprintf(stderr, "mmusim: walk log (text) in %s\n", o->log_text);
+    if (o->record)
+        fprintf(stderr, "mmusim: access trace in %s: mmusim replay %s\n", o->record, o->record);
+    if (o->tarmac)
+        fprintf(stderr, "mmusim: Tarmac trace in %s: mmusim diff %s %s\n", o->tarmac, o->tarmac,
+                o->file);
+}
+
 /* The scenario's expectations against the run (an ELF's scenario has
  * none). 0, or -1 with the first unmet one. */
 static int check_expectations(const machine *m, const scenario *s, char *err, size_t errlen)
@@ -284,8 +301,10 @@ int cmd_run(int argc, char **argv)
     }
     if (m->stop.reason != MACHINE_EXITED || !o.quiet)
         fprintf(stderr, "mmusim: %s\n", m->stop.message);
-    if (!o.quiet)
+    if (!o.quiet) {
         machine_write_summary(m, stderr);
+        write_outputs(&o, &s);
+    }
     rc = exit_status(m);
     if (log_failed && !rc)
         rc = RUN_EXIT_FAILED;
