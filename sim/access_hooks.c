@@ -30,7 +30,7 @@ static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *ctx)
  * (exact inside memory hooks) is decoded, and of the pages its access
  * touches, the one whose fill holds pa gives the VA. Aliases (two VAs of
  * one PA) are thus told apart by the instruction. */
-static bool access_va(machine *m, uint8_t el, uint64_t pa, uint64_t *va)
+static bool access_va(machine *m, uint8_t el, uint64_t pa, uint64_t *va, bool *unpriv)
 {
     uint64_t pc = 0, insn_pa;
     uint32_t insn;
@@ -44,6 +44,7 @@ static bool access_va(machine *m, uint8_t el, uint64_t pa, uint64_t *va)
         uint64_t page_pa;
         if (filled_pa(m, el, page, &page_pa) && pa - page_pa < FILL_SUBPAGE) {
             *va = page + (pa - page_pa);
+            *unpriv = li.unpriv && machine_unpriv_applies(m, machine_pstate(m));
             return true;
         }
     }
@@ -58,7 +59,7 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t pa, int size, int
     uint8_t el = machine_el(m);
     machine_event ev = {.kind = MEV_MEM, .icount = m->stats.insns, .el = el};
     ev.u.mem.pa = pa;
-    ev.u.mem.va_known = access_va(m, el, pa, &ev.u.mem.va);
+    ev.u.mem.va_known = access_va(m, el, pa, &ev.u.mem.va, &ev.u.mem.unpriv);
     ev.u.mem.size = (uint8_t)size;
     ev.u.mem.write = type == UC_MEM_WRITE;
     ev.u.mem.value = (uint64_t)value;

@@ -83,6 +83,7 @@ typedef struct machine_event {
             uint8_t size;          /* 1, 2, 4 or 8 bytes (wider accesses come
                                       as several events) */
             bool write;
+            bool unpriv;           /* LDTR/STTR... with EL0 permissions (va_known only) */
             uint64_t value;        /* loaded or stored, little-endian */
         } mem;
     } u;

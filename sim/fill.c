@@ -87,23 +87,13 @@ uint64_t fill_access_pc(machine *m, uint64_t va, mmu_access_kind kind, uint32_t 
 }
 
 /* Unprivileged loads and stores (LDTR, STTR and the rest of the "load/store
- * register (unprivileged)" class) at EL1, or at EL2 in the EL2&0 host
- * (HCR_EL2.E2H = TGE = 1), are checked with EL0 permissions unless
- * PSTATE.UAO is set (DDI0487 C6.2 LDTR, the AccType_UNPRIV choice; FEAT_NV's
- * exception is not modelled). QEMU gives them the EL0 mmu_idx, but the fill
+ * register (unprivileged)" class) are checked with EL0 permissions where
+ * machine_unpriv_applies says so. QEMU gives them the EL0 mmu_idx, but the fill
  * hook is told neither the index nor the instruction: a data fill at such
  * an EL finds its instruction (data_insn) when the block holds an
  * unprivileged access. */
 #define LDST_UNPRIV_MASK UINT32_C(0x3F200C00)
 #define LDST_UNPRIV_BITS UINT32_C(0x38000800)
-
-static bool unpriv_applies(const machine *m, uint64_t pstate)
-{
-    uint8_t el = (uint8_t)FIELD_GET(PSTATE_EL, pstate);
-    uint64_t hcr = mmu_cpu_get_reg(&m->cpu, MMU_HCR_EL2);
-    bool host = (hcr & HCR_E2H) && (hcr & HCR_TGE);
-    return !(pstate & PSTATE_UAO) && (el == 1 || (el == 2 && host));
-}
 
 static bool unprivileged_access(machine *m, uint64_t va, mmu_access_kind kind)
 {
@@ -135,7 +125,7 @@ static bool fill_hook(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry
     uint64_t ps = machine_pstate(m);
     mmu_access acc = {.va = va, .kind = access_kind(type), .el = (uint8_t)FIELD_GET(PSTATE_EL, ps)};
     acc.pan = (ps & PSTATE_PAN) && acc.kind != MMU_ACC_FETCH;
-    if (acc.kind != MMU_ACC_FETCH && unpriv_applies(m, ps) && unprivileged_access(m, va, acc.kind)) {
+    if (acc.kind != MMU_ACC_FETCH && machine_unpriv_applies(m, ps) && unprivileged_access(m, va, acc.kind)) {
         acc.unpriv = true;
         acc.pan = false; /* PAN restricts privileged accesses only */
     }

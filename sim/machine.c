@@ -152,6 +152,14 @@ uint64_t machine_read_x(void *ctx, unsigned n, bool is_sp)
     return v;
 }
 
+bool machine_unpriv_applies(const machine *m, uint64_t pstate)
+{
+    uint8_t el = (uint8_t)FIELD_GET(PSTATE_EL, pstate);
+    uint64_t hcr = mmu_cpu_get_reg(&m->cpu, MMU_HCR_EL2);
+    bool host = (hcr & HCR_E2H) && (hcr & HCR_TGE);
+    return !(pstate & PSTATE_UAO) && (el == 1 || (el == 2 && host));
+}
+
 bool machine_read_va(machine *m, uint64_t va, void *buf, size_t len, mmu_access_kind kind)
 {
     return read_va_at(m, machine_el(m), va, buf, len, kind);

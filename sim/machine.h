@@ -204,6 +204,11 @@ uint64_t machine_pstate(machine *m);
 uint8_t machine_el(machine *m);
 /* Xn (n = 31: SP when is_sp, else XZR), for ldst_decode. ctx: the machine. */
 uint64_t machine_read_x(void *ctx, unsigned n, bool is_sp);
+/* True when an unprivileged load/store (LDTR, STTR...) executed in this
+ * PSTATE uses EL0 permissions: at EL1, or at EL2 in the EL2&0 host
+ * (HCR_EL2.E2H = TGE = 1), unless PSTATE.UAO is set (DDI0487 C6.2 LDTR,
+ * the AccType_UNPRIV choice; FEAT_NV's exception is not modelled). */
+bool machine_unpriv_applies(const machine *m, uint64_t pstate);
 /* Appends guest output (UART, semihosting) to m->out and the capture. */
 void machine_guest_output(machine *m, const char *bytes, size_t len);
 /* Reads guest memory at a virtual address of the current regime, as an

@@ -248,11 +248,17 @@ int tarmac_write_insn(tarmac_writer *w, uint64_t time, uint64_t count, uint64_t 
 int tarmac_write_insn_va(tarmac_writer *w, uint64_t time, uint64_t count, uint64_t va,
                          uint32_t opcode, unsigned el, bool sp_elx, bool executed,
                          const char *disasm);
-/* `<time> clk MR<size> <va>:<pa><pas> <data>` (MW when write); size 1, 2, 4 or 8. */
-int tarmac_write_mem(tarmac_writer *w, uint64_t time, bool write, unsigned size, uint64_t va,
+/* What a memory line says of its access (tarmac_write_mem's `how`). */
+enum {
+    TARMAC_MEM_WRITE = 1u << 0,  /* MW, else MR */
+    TARMAC_MEM_UNPRIV = 1u << 1, /* the T attribute: an unprivileged access (LDTR/STTR) */
+};
+/* `<time> clk MR<size>[T] <va>:<pa><pas> <data>` (MW with TARMAC_MEM_WRITE);
+ * size 1, 2, 4 or 8. */
+int tarmac_write_mem(tarmac_writer *w, uint64_t time, unsigned how, unsigned size, uint64_t va,
                      uint64_t pa, tarmac_pas pas, uint64_t data);
-/* `<time> clk MR<size> <va> (ABORTED)`: an access that faulted. */
-int tarmac_write_mem_abort(tarmac_writer *w, uint64_t time, bool write, unsigned size,
+/* `<time> clk MR<size>[T] <va> (ABORTED)`: an access that faulted. */
+int tarmac_write_mem_abort(tarmac_writer *w, uint64_t time, unsigned how, unsigned size,
                            uint64_t va);
 /* `<time> clk R <name> <16 hex digits>`. */
 int tarmac_write_reg(tarmac_writer *w, uint64_t time, const char *name, uint64_t value);

@@ -199,7 +199,8 @@ static void on_mem(tarmac_sink *s, const machine_event *ev)
         s->skipped++;
         return;
     }
-    put(s, tarmac_write_mem(&s->w, now(s), ev->u.mem.write, ev->u.mem.size, ev->u.mem.va,
+    unsigned how = (ev->u.mem.write ? TARMAC_MEM_WRITE : 0) | (ev->u.mem.unpriv ? TARMAC_MEM_UNPRIV : 0);
+    put(s, tarmac_write_mem(&s->w, now(s), how, ev->u.mem.size, ev->u.mem.va,
                             ev->u.mem.pa, TARMAC_PAS_NS, ev->u.mem.value));
 }
 
@@ -226,11 +227,15 @@ static const char *event_name(uint64_t offset)
 static void write_aborted_access(tarmac_sink *s, machine *m, const walklog_exception *e)
 {
     ldst_info li;
-    unsigned size = 8;
-    if (s->have_word && ldst_decode(s->word, s->pc, machine_read_x, m, &li) &&
-        (li.bytes == 1 || li.bytes == 2 || li.bytes == 4))
-        size = li.bytes;
-    put(s, tarmac_write_mem_abort(&s->w, now(s), (e->esr & DABT_ISS_WNR) != 0, size, e->far));
+    unsigned size = 8, how = (e->esr & DABT_ISS_WNR) ? TARMAC_MEM_WRITE : 0;
+    if (s->have_word && ldst_decode(s->word, s->pc, machine_read_x, m, &li)) {
+        if (li.bytes == 1 || li.bytes == 2 || li.bytes == 4)
+            size = li.bytes;
+        /* e->spsr: the PSTATE the access was made in */
+        if (li.unpriv && machine_unpriv_applies(m, e->spsr))
+            how |= TARMAC_MEM_UNPRIV;
+    }
+    put(s, tarmac_write_mem_abort(&s->w, now(s), how, size, e->far));
 }
 
 static void on_exception(tarmac_sink *s, machine *m, const machine_event *ev)

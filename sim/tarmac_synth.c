@@ -61,7 +61,7 @@ static bool port_write(void *ctx, uint64_t pa, uint64_t v)
     synth *s = ctx;
     if (!trace_mem_write(&s->mem, pa, 8, v))
         return false;
-    s->rc |= tarmac_write_mem(&s->w, s->t, true, 8, pa, pa, TARMAC_PAS_NS, v);
+    s->rc |= tarmac_write_mem(&s->w, s->t, TARMAC_MEM_WRITE, 8, pa, pa, TARMAC_PAS_NS, v);
     s->st->table_stores++;
     return true;
 }
@@ -138,7 +138,7 @@ static void step(synth *s)
     }
     if (what <= 2) {
         uint64_t page = (r >> 20) & (s->pages - 1), in = (r >> 40) & 0xff8;
-        s->rc |= tarmac_write_mem(&s->w, s->t, what == 2, 8, DATA_VA + page * 0x1000 + in,
+        s->rc |= tarmac_write_mem(&s->w, s->t, what == 2 ? TARMAC_MEM_WRITE : 0, 8, DATA_VA + page * 0x1000 + in,
                                   data_pa_page(s, page) + in, TARMAC_PAS_NS, r);
         if (what == 2)
             s->st->stores++;
@@ -165,7 +165,7 @@ static void step(synth *s)
         mmu_walk walk;
         mmu_walk_translate(&s->cpu, &acc, &walk);
         uint64_t pc = CODE_VA + off;
-        s->rc |= tarmac_write_mem_abort(&s->w, s->t, false, 8, va);
+        s->rc |= tarmac_write_mem_abort(&s->w, s->t, 0, 8, va);
         s->rc |= tarmac_write_exception(&s->w, s->t, pc, 0x200, "CoreEvent_CURRENT_SPx_SYNC");
         s->rc |= tarmac_write_reg(&s->w, s->t, "ESR_EL1", ESR_DABT_SAME | mmu_dabt_iss(&walk.fault, false));
         s->rc |= tarmac_write_reg(&s->w, s->t, "FAR_EL1", va);

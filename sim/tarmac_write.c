@@ -43,7 +43,7 @@ int tarmac_write_insn(tarmac_writer *w, uint64_t time, uint64_t count, uint64_t 
                 sp_elx ? 'h' : 't', pas == TARMAC_PAS_S ? "s" : "n", disasm ? disasm : "");
 }
 
-int tarmac_write_mem(tarmac_writer *w, uint64_t time, bool write, unsigned size, uint64_t va,
+int tarmac_write_mem(tarmac_writer *w, uint64_t time, unsigned how, unsigned size, uint64_t va,
                      uint64_t pa, tarmac_pas pas, uint64_t data)
 {
     char value[24];
@@ -56,14 +56,16 @@ int tarmac_write_mem(tarmac_writer *w, uint64_t time, bool write, unsigned size,
         snprintf(w->err, sizeof w->err, "Tarmac MR/MW size %u: expected 1, 2, 4 or 8", size);
         return -1;
     }
-    return emit(w, time, "M%c%u %08" PRIx64 ":%012" PRIx64 "%s %s", write ? 'W' : 'R', size, va,
+    return emit(w, time, "M%c%u%s %08" PRIx64 ":%012" PRIx64 "%s %s",
+                how & TARMAC_MEM_WRITE ? 'W' : 'R', size, how & TARMAC_MEM_UNPRIV ? "T" : "", va,
                 pa, tarmac_pas_suffix(pas), value);
 }
 
-int tarmac_write_mem_abort(tarmac_writer *w, uint64_t time, bool write, unsigned size,
+int tarmac_write_mem_abort(tarmac_writer *w, uint64_t time, unsigned how, unsigned size,
                            uint64_t va)
 {
-    return emit(w, time, "M%c%u %08" PRIx64 " (ABORTED)", write ? 'W' : 'R', size, va);
+    return emit(w, time, "M%c%u%s %08" PRIx64 " (ABORTED)", how & TARMAC_MEM_WRITE ? 'W' : 'R',
+                size, how & TARMAC_MEM_UNPRIV ? "T" : "", va);
 }
 
 int tarmac_write_reg(tarmac_writer *w, uint64_t time, const char *name, uint64_t value)

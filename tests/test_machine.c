@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 /* The machine's parts in-process: guest physical memory (sparse, above
  * 2^48, errors), the ELF loader's checks, the load/store decoder behind
  * FAR_ELx and the Data Abort ISS, and a stage-2 fault from EL1 delivered to
@@ -16,6 +17,7 @@
 #include "machine.h"
 #include "sysreg_hooks.h"
 #include "sysreg.h"
+#include "tarmac_sink.h"
 
 static machine *new_machine(void)
 {
@@ -436,8 +438,20 @@ static void test_ldtr_uses_el0_permissions(void)
     uint64_t vbar = 0x40001000;
     uc_reg_write(m->uc, UC_ARM64_REG_VBAR_EL1, &vbar);
     CHECK_EQ(machine_set_entry(m, 0x40000000, 1, false, 0, err, sizeof err), 0);
+    /* The Tarmac trace marks the unprivileged accesses (T). */
+    char *tarmac = NULL;
+    size_t tarmac_len = 0;
+    FILE *out = open_memstream(&tarmac, &tarmac_len);
+    tarmac_sink *ts = tarmac_sink_new(out, 0);
+    CHECK_EQ(tarmac_sink_attach(ts, m, err, sizeof err), 0);
     m->max_insns = 20;
     CHECK_EQ(machine_run(m), MACHINE_MAX_INSNS);
+    fclose(out);
+    CHECK(strstr(tarmac, " MR8 80000000:000040200000_NS 00000000_00000011") != NULL);
+    CHECK(strstr(tarmac, " MR8T 80001000:000040201000_NS 00000000_00000022") != NULL);
+    CHECK(strstr(tarmac, " MR8T 80000000 (ABORTED)") != NULL);
+    tarmac_sink_free(ts);
+    free(tarmac);
     uint64_t x3 = 0, x4 = 0, x5 = 0, esr = 0, far = 0, elr = 0;
     uc_reg_read(m->uc, UC_ARM64_REG_X3, &x3);
     uc_reg_read(m->uc, UC_ARM64_REG_X4, &x4);

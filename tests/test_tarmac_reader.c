@@ -134,7 +134,7 @@ static void lines_across_buffer_refills(void)
     tarmac_writer w;
     tarmac_writer_init(&w, f, -1);
     for (uint64_t i = 0; i < 40000; i++)
-        tarmac_write_mem(&w, i, i & 1, 8, 0xffff000000000000u + i * 8, 0x80000000u + i * 8,
+        tarmac_write_mem(&w, i, (i & 1) ? TARMAC_MEM_WRITE : 0, 8, 0xffff000000000000u + i * 8, 0x80000000u + i * 8,
                          TARMAC_PAS_NS, i * 0x0101010101010101u);
     rewind(f);
     char err[256];

@@ -27,21 +27,21 @@ static void write_then_read(int cpu)
     CHECK_EQ(tarmac_write_reg(&w, 1, "TTBR1_EL1", 0x0001000040001001u), 0);
     CHECK_EQ(tarmac_write_insn(&w, 2, 2, va, pa, TARMAC_PAS_NS, 0xf9400020, 1, true, true,
                                "ldr x0, [x1]"), 0);
-    CHECK_EQ(tarmac_write_mem(&w, 2, false, 8, 0x0000ffffbeef0008u, 0x80001008, TARMAC_PAS_NS,
+    CHECK_EQ(tarmac_write_mem(&w, 2, 0, 8, 0x0000ffffbeef0008u, 0x80001008, TARMAC_PAS_NS,
                               0x0123456789abcdefu), 0);
-    CHECK_EQ(tarmac_write_mem(&w, 3, true, 1, 0x1001, 0x2001, TARMAC_PAS_NS, 0x1ff), 0);
-    CHECK_EQ(tarmac_write_mem(&w, 3, true, 2, 0x1002, 0x2002, TARMAC_PAS_S, 0xbeef), 0);
-    CHECK_EQ(tarmac_write_mem(&w, 3, false, 4, 0x1004, 0x2004, TARMAC_PAS_NS, 0xcafef00d), 0);
+    CHECK_EQ(tarmac_write_mem(&w, 3, TARMAC_MEM_WRITE, 1, 0x1001, 0x2001, TARMAC_PAS_NS, 0x1ff), 0);
+    CHECK_EQ(tarmac_write_mem(&w, 3, TARMAC_MEM_WRITE, 2, 0x1002, 0x2002, TARMAC_PAS_S, 0xbeef), 0);
+    CHECK_EQ(tarmac_write_mem(&w, 3, TARMAC_MEM_UNPRIV, 4, 0x1004, 0x2004, TARMAC_PAS_NS, 0xcafef00d), 0);
     CHECK_EQ(tarmac_write_insn(&w, 4, 4, 0x400000, 0x40400000, TARMAC_PAS_NS, 0xb9000020, 0,
                                false, false, ""), 0);
-    CHECK_EQ(tarmac_write_mem_abort(&w, 4, true, 4, 0xdead0000), 0);
+    CHECK_EQ(tarmac_write_mem_abort(&w, 4, TARMAC_MEM_WRITE | TARMAC_MEM_UNPRIV, 4, 0xdead0000), 0);
     CHECK_EQ(tarmac_write_exception(&w, 4, 0x400000, 0x400, "CoreEvent_LOWER_AARCH64_SYNC"), 0);
     CHECK_EQ(tarmac_write_reg(&w, 4, "ESR_EL1", 0x92000047), 0);
     CHECK_EQ(tarmac_write_reg(&w, 4, "X0", 0xffffffffffffffffu), 0);
     CHECK_EQ(tarmac_write_tlbi(&w, 5, "RVAE1IS", 0x00a5c00000012345u), 0);
     CHECK_EQ(tarmac_write_at(&w, 6, "S1E1R", 0xffff800000081000u), 0);
     CHECK_EQ(w.lines, 13);
-    CHECK_EQ(tarmac_write_mem(&w, 7, false, 3, 0, 0, TARMAC_PAS_NS, 0), -1);
+    CHECK_EQ(tarmac_write_mem(&w, 7, 0, 3, 0, 0, TARMAC_PAS_NS, 0), -1);
     CHECK(strstr(w.err, "size 3") != NULL);
 
     rewind(f);
@@ -82,6 +82,7 @@ static void write_then_read(int cpu)
 
     NEXT(TARMAC_MEM);
     CHECK(!rec.u.mem.write);
+    CHECK(!rec.u.mem.unpriv);
     CHECK_EQ(rec.u.mem.size, 8);
     CHECK_EQ(rec.u.mem.addr.va, 0x0000ffffbeef0008u);
     CHECK_EQ(rec.u.mem.addr.pa, 0x80001008);
@@ -97,6 +98,8 @@ static void write_then_read(int cpu)
     NEXT(TARMAC_MEM);
     CHECK_EQ(rec.u.mem.addr.va, 0x1004);
     CHECK_EQ(rec.u.mem.addr.pa, 0x2004);
+    CHECK(!rec.u.mem.write);
+    CHECK(rec.u.mem.unpriv); /* MR4T */
     CHECK_EQ(rec.u.mem.data, 0xcafef00d);
 
     NEXT(TARMAC_INSN);
@@ -108,6 +111,7 @@ static void write_then_read(int cpu)
     NEXT(TARMAC_MEM);
     CHECK(rec.u.mem.aborted);
     CHECK(rec.u.mem.write);
+    CHECK(rec.u.mem.unpriv); /* MW4T ... (ABORTED) */
     CHECK_EQ(rec.u.mem.addr.va, 0xdead0000);
 
     NEXT(TARMAC_EXCEPTION);

@@ -76,7 +76,7 @@ static int generate(FILE *out, uint64_t lines, uint64_t counts[TARMAC_KIND_COUNT
         }
         if ((r >> 24) % 10 < 3) {
             uint64_t va = 0x0000ffff00000000u + ((r >> 32) & 0xfffff8);
-            rc |= tarmac_write_mem(&w, t, (r >> 40) & 1, 8, va, va - 0x0000ffff00000000u + 0x80000000u,
+            rc |= tarmac_write_mem(&w, t, ((r >> 40) & 1) ? TARMAC_MEM_WRITE : 0, 8, va, va - 0x0000ffff00000000u + 0x80000000u,
                                    TARMAC_PAS_NS, r);
             counts[TARMAC_MEM]++;
         }
@@ -91,7 +91,7 @@ static int generate(FILE *out, uint64_t lines, uint64_t counts[TARMAC_KIND_COUNT
             counts[TARMAC_AT]++;
         }
         if (t % 5000 == 0) {
-            rc |= tarmac_write_mem_abort(&w, t, false, 8, 0xdead0000);
+            rc |= tarmac_write_mem_abort(&w, t, 0, 8, 0xdead0000);
             rc |= tarmac_write_exception(&w, t, pc, 0x84, "CoreEvent_CURRENT_SPx_SYNC");
             rc |= tarmac_write_reg(&w, t, "ESR_EL1", 0x96000007);
             rc |= tarmac_write_reg(&w, t, "FAR_EL1", 0xdead0000);
