@@ -40,6 +40,7 @@ static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
     res->s1_size_shift = w->cpu->feat.pa_bits;
     res->s1perm = (mmu_s1_perms){.off = true};
     res->s1_desc_attr = s1_disabled_attr(r, w->acc->kind);
+    w->s1_allowed = PERMS_ALL;
     return true;
 }
 
@@ -130,7 +131,8 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     res->ng = regime != MMU_REGIME_EL2 && (desc & DESC_NG);
     res->s1_desc_attr = s1_leaf_attr(r, rg, desc);
 
-    if (!s1_access_allowed(w->cpu, regime, acc, &res->s1perm))
+    w->s1_allowed = s1_perms(w->cpu, regime, acc, &res->s1perm);
+    if (!perms_allow(&w->s1_allowed, acc->kind))
         return walk_fault(w, MMU_FAULT_PERMISSION, 1, leaf.level);
 
     /* Hardware updates (FEAT_HAFDBS) once the access is known to be
@@ -156,8 +158,10 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
         }
         if (!write_back(w, &target, updated))
             return false;
-        if (dirty)
+        if (dirty) {
             res->s1perm.ap &= 1; /* AP[2] cleared: writable now */
+            w->s1_allowed = s1_perms(w->cpu, regime, acc, &res->s1perm);
+        }
     }
     res->ipa = oa;
     return true;

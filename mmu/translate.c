@@ -32,15 +32,17 @@ bool mmu_walk_translate(mmu_cpu *cpu, const mmu_access *acc, mmu_walk *rec)
     if (!s1_translate(&w, rec->regime, res))
         return false;
 
+    /* r/w/x from the permissions each stage judged (what
+     * mmu_check_permissions computes for a cached translation). */
     if (!w.s2_on || acc->s1_only) {
         res->pa = res->ipa;
         finish_attrs(cpu, rec->regime, false, acc->kind, res);
-        mmu_check_permissions(cpu, rec->regime, false, acc, res);
+        set_rwx(res, &w.s1_allowed, &PERMS_ALL);
         return true;
     }
     if (!s2_translate(&w, res->ipa, acc->kind, false, MMU_NO_LEVEL, &res->pa, res))
         return false;
     finish_attrs(cpu, rec->regime, true, acc->kind, res);
-    mmu_check_permissions(cpu, rec->regime, true, acc, res);
+    set_rwx(res, &w.s1_allowed, &w.s2_allowed);
     return true;
 }

@@ -11,6 +11,10 @@ typedef struct walker {
     const mmu_access *acc;
     mmu_walk *rec;
     bool s2_on;       /* stage-1 table addresses and the final IPA go through stage 2 */
+    /* What the access's context may do with the stage-1 leaf, and with
+     * the last stage-2 leaf (that of the final IPA once the walk is
+     * done), after any hardware dirty update: for the result's r/w/x. */
+    perm_set s1_allowed, s2_allowed;
 } walker;
 
 /* The geometry and format of one stage's walk. */
