@@ -3,11 +3,30 @@
 #define MMU_INTERNAL_H
 
 #include "mmu.h"
+#include "sysreg.h"
 
 /* features.c: ID registers -> cpu->feat. */
 void decode_features(mmu_cpu *cpu);
 /* regime.c: TCR/TTBR/SCTLR/HCR/VTCR/VTTBR -> cpu->s1[], cpu->s2. */
 void decode_regimes(mmu_cpu *cpu);
+
+/* regime.c: mmu_regime_for_el and mmu_stage2_active, inline for the
+ * walker (every walk asks; a call would cost as much as the answer). */
+static inline mmu_regime regime_for_el(const mmu_cpu *cpu, uint8_t el)
+{
+    uint64_t hcr = cpu->reg[MMU_HCR_EL2];
+    bool e2h = hcr & HCR_E2H;
+    if (el >= 2)
+        return e2h ? MMU_REGIME_EL20 : MMU_REGIME_EL2;
+    if (el == 0 && e2h && (hcr & HCR_TGE))
+        return MMU_REGIME_EL20;
+    return MMU_REGIME_EL10;
+}
+
+static inline bool stage2_active(const mmu_cpu *cpu, mmu_regime regime)
+{
+    return regime == MMU_REGIME_EL10 && cpu->s2.enabled;
+}
 
 /* A MAIR-format attribute byte 0b0000xxxx is Device memory. */
 static inline bool memattr_is_device(uint8_t attr) { return (attr & 0xf0) == 0; }

@@ -343,18 +343,6 @@ uint64_t mmu_cpu_get_reg(const mmu_cpu *cpu, mmu_reg reg)
     return (unsigned)reg < MMU_REG_COUNT ? cpu->reg[reg] : 0;
 }
 
-mmu_regime mmu_regime_for_el(const mmu_cpu *cpu, uint8_t el)
-{
-    uint64_t hcr = cpu->reg[MMU_HCR_EL2];
-    bool e2h = hcr & HCR_E2H;
-    if (el >= 2)
-        return e2h ? MMU_REGIME_EL20 : MMU_REGIME_EL2;
-    if (el == 0 && e2h && (hcr & HCR_TGE))
-        return MMU_REGIME_EL20;
-    return MMU_REGIME_EL10;
-}
+mmu_regime mmu_regime_for_el(const mmu_cpu *cpu, uint8_t el) { return regime_for_el(cpu, el); }
 
-bool mmu_stage2_active(const mmu_cpu *cpu, mmu_regime regime)
-{
-    return regime == MMU_REGIME_EL10 && cpu->s2.enabled;
-}
+bool mmu_stage2_active(const mmu_cpu *cpu, mmu_regime regime) { return stage2_active(cpu, regime); }

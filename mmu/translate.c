@@ -12,8 +12,8 @@ bool mmu_walk_translate(mmu_cpu *cpu, const mmu_access *acc, mmu_walk *rec)
     rec->fault = (mmu_fault){0};
     rec->result = (mmu_result){0};
     rec->access = *acc;
-    rec->regime = mmu_regime_for_el(cpu, acc->el);
-    rec->s2_enabled = mmu_stage2_active(cpu, rec->regime);
+    rec->regime = regime_for_el(cpu, acc->el);
+    rec->s2_enabled = stage2_active(cpu, rec->regime);
     rec->s1_start_level = MMU_NO_LEVEL;
     rec->s2_start_level = MMU_NO_LEVEL;
     if (rec->s2_enabled) {
