@@ -83,15 +83,13 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
         .pa52 = w->cpu->feat.lpa,
         .oa_bits = rg->oa_bits,
         .table = rg->table,
-        .hpd = rg->hpd,
-        .single_el = regime == MMU_REGIME_EL2,
     };
     leaf_desc leaf;
     if (!walk_tables(w, &p, va, MMU_NO_LEVEL, &leaf))
         return false;
 
     uint64_t desc = leaf.desc;
-    unsigned shift = level_shift(rg->granule, leaf.level);
+    unsigned shift = leaf.shift;
     uint64_t oa = desc_output_address(desc, shift, rg->ds, rg->lpa_desc) | (va & GENMASK64(shift - 1, 0));
     /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
      * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
@@ -110,20 +108,27 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     if (!(desc & DESC_AF) && !r->ha)
         return walk_fault(w, MMU_FAULT_ACCESS_FLAG, 1, leaf.level);
 
-    /* Permissions after the hierarchical controls: APTable[0] removes EL0
-     * access, APTable[1] write access, and the XN tables OR in. */
+    /* Permissions after the hierarchical controls, unless HPD disables
+     * them: APTable[0] removes EL0 access (RES0 in the EL2 regime, which
+     * has no EL0, as is PXNTable), APTable[1] write access, and the XN
+     * tables OR in (ASL AArch64.S1Walk keeps them in its walk state). */
+    uint64_t tbits = leaf.table_bits;
+    if (rg->hpd)
+        tbits = 0;
+    else if (regime == MMU_REGIME_EL2)
+        tbits &= ~(DESC_APTABLE_NO_EL0 | DESC_PXNTABLE);
     uint8_t ap = (uint8_t)FIELD_GET(DESC_AP, desc);
-    if (leaf.tattrs.no_el0)
+    if (tbits & DESC_APTABLE_NO_EL0)
         ap &= (uint8_t)~1u;
-    if (leaf.tattrs.read_only)
+    if (tbits & DESC_APTABLE_RO)
         ap |= 2;
     res->s1perm = (mmu_s1_perms){
         .ap = ap,
-        .uxn = (desc & DESC_UXN) || leaf.tattrs.uxn,
-        .pxn = regime != MMU_REGIME_EL2 && ((desc & DESC_PXN) || leaf.tattrs.pxn),
+        .uxn = (desc & DESC_UXN) || (tbits & DESC_UXNTABLE),
+        .pxn = regime != MMU_REGIME_EL2 && ((desc & DESC_PXN) || (tbits & DESC_PXNTABLE)),
         /* DBM makes a read-only page writable by hardware, unless a table
          * forbids writes (ASL: dirty state only for AP[2] from the leaf). */
-        .dbm = r->hd && (desc & DESC_DBM) && !leaf.tattrs.read_only,
+        .dbm = r->hd && (desc & DESC_DBM) && !(tbits & DESC_APTABLE_RO),
     };
     res->s1_level = leaf.level;
     res->s1_size_shift = (uint8_t)size_shift;

@@ -52,7 +52,7 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         return s2_fault_at(w, ipa, s1ptw);
 
     uint64_t desc = leaf.desc;
-    unsigned shift = level_shift(s2->granule, leaf.level);
+    unsigned shift = leaf.shift;
     uint64_t out = desc_output_address(desc, shift, s2->ds, s2->lpa_desc) | (ipa & GENMASK64(shift - 1, 0));
     /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
      * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */

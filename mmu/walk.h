@@ -31,24 +31,23 @@ typedef struct walk_params {
     bool ds, lpa_desc, pa52;
     uint8_t oa_bits;
     uint64_t table;
-    bool hpd;         /* stage 1: ignore APTable/XNTable/PXNTable */
-    bool single_el;   /* stage 1 of the EL2 regime: no EL0, APTable[0]/PXNTable RES0 */
 } walk_params;
 
-/* Stage-1 hierarchical attributes gathered from table descriptors. */
-typedef struct table_attrs {
-    bool no_el0;      /* APTable[0] */
-    bool read_only;   /* APTable[1] */
-    bool pxn, uxn;    /* PXNTable, UXNTable/XNTable */
-} table_attrs;
+/* Table descriptor bits that restrict what lies below (stage 1: APTable,
+ * PXNTable, UXNTable/XNTable). Each table's are ORed into what the levels
+ * above gave (ASL AArch64.S1Walk: the walk state's APTable, PXNTable,
+ * UXNTable), so the walk keeps their OR and stage 1 decodes it once, at
+ * the leaf. */
+#define DESC_TABLE_ATTRS (DESC_APTABLE | DESC_PXNTABLE | DESC_UXNTABLE)
 
 /* The descriptor a walk ended on. */
 typedef struct leaf_desc {
     uint64_t desc;
     uint64_t pa;          /* where it lives (for hardware updates) */
     int8_t level;
+    uint8_t shift;        /* level_shift of its level: log2 of the size it maps */
     unsigned read_index;  /* its entry in rec->reads */
-    table_attrs tattrs;
+    uint64_t table_bits;  /* DESC_TABLE_ATTRS of the tables above it, ORed */
 } leaf_desc;
 
 /* Stage 2 of `ipa` for an access of `kind`: for a stage-1 table read
@@ -68,29 +67,6 @@ bool write_back(walker *w, const leaf_desc *leaf, uint64_t new_desc);
 /* Fills rec->fault and returns false, for `return fault(...)`. */
 bool walk_fault(walker *w, mmu_fault_type type, int stage, int level);
 
-/* Table descriptor bits that restrict what lies below (APTable,
- * PXNTable, UXNTable/XNTable): each level's are ORed into the next, so a
- * walk accumulates them with one OR per table and decodes them once, at
- * the leaf (table_attrs_of). */
-#define DESC_TABLE_ATTRS (DESC_APTABLE | DESC_PXNTABLE | DESC_UXNTABLE)
-
-/* Stage-1 hierarchical attributes from the table bits ORed along a walk
- * (ASL AArch64.S1Walk: the walk state's APTable, PXNTable, UXNTable). */
-static inline table_attrs table_attrs_of(const walk_params *p, uint64_t bits)
-{
-    table_attrs t = {0};
-    if (p->stage != 1 || p->hpd)
-        return t;
-    unsigned ap = (unsigned)FIELD_GET(DESC_APTABLE, bits);
-    if (!p->single_el) {
-        t.no_el0 = ap & 1;
-        t.pxn = (bits & DESC_PXNTABLE) != 0;
-    }
-    t.read_only = (ap & 2) != 0;
-    t.uxn = (bits & DESC_UXNTABLE) != 0;
-    return t;
-}
-
 /* Walks the tables of one stage for input address `ia` down to a leaf
  * (block or page). Table reads of stage 1 are themselves translated by
  * stage 2 when w->s2_on. `for_s1_level` tags the reads of a stage-2 walk
@@ -100,8 +76,8 @@ static inline table_attrs table_attrs_of(const walk_params *p, uint64_t bits)
  *
  * Defined here, inline, so that stage1.c and stage2.c each compile their
  * own copy with the stage and the walk parameters known: the stage-1 copy
- * has no stage-2 read tags, the stage-2 one neither stage-2 translation of
- * its table addresses nor hierarchical attributes, and neither copy builds
+ * has no stage-2 read tags, the stage-2 one no stage-2 translation of its
+ * table addresses, and neither copy builds
  * the walk_params in memory or pays a call. That is about 55 of some 850
  * instructions of a 4-level stage-1 walk (docs/performance.md). */
 static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int8_t for_s1_level, leaf_desc *leaf)
@@ -167,7 +143,8 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
              * fault at the level of this table descriptor. */
             if (next >> p->oa_bits)
                 return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, p->stage, level);
-            table_bits |= desc & DESC_TABLE_ATTRS;
+            if (p->stage == 1) /* stage 2 has no hierarchical attributes */
+                table_bits |= desc & DESC_TABLE_ATTRS;
             table = next;
             continue;
         }
@@ -179,8 +156,9 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
         leaf->desc = desc;
         leaf->pa = desc_pa;
         leaf->level = (int8_t)level;
+        leaf->shift = (uint8_t)shift;
         leaf->read_index = rec->n_reads - 1;
-        leaf->tattrs = table_attrs_of(p, table_bits);
+        leaf->table_bits = table_bits;
         return true;
     }
 }
