@@ -58,7 +58,7 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
     unsigned sel = r->two_ranges ? (unsigned)((va >> 55) & 1) : 0;
     const mmu_s1_range *rg = &r->range[sel];
     rec->ttbr = (uint8_t)sel;
-    rec->asid = regime == MMU_REGIME_EL2 ? 0 : rg->asid;
+    rec->asid = rg->asid; /* 0 in the EL2 regime (regime.c) */
     rec->s1_granule = rg->granule;
     rec->s1_txsz = rg->txsz;
     rec->s1_ds = rg->ds;
@@ -90,17 +90,17 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
 
     uint64_t desc = leaf.desc;
     unsigned shift = leaf.shift;
-    uint64_t oa = desc_output_address(desc, shift, rg->ds, rg->lpa_desc) | (va & GENMASK64(shift - 1, 0));
+    uint64_t oa = desc_output_address(desc, shift, p.ds, p.lpa_desc) | (va & GENMASK64(shift - 1, 0));
     /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
      * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
-    bool contig = (desc & DESC_CONTIG) && contig_bit_effective(rg->granule, leaf.level);
-    unsigned size_shift = shift + (contig ? contig_entries_shift(rg->granule, leaf.level) : 0);
+    bool contig = (desc & DESC_CONTIG) && contig_bit_effective(p.granule, leaf.level);
+    unsigned size_shift = shift + (contig ? contig_entries_shift(p.granule, leaf.level) : 0);
     /* IMPLEMENTATION DEFINED: a misprogrammed contiguous bit faults (ASL
      * AArch64.ContiguousBitFaults), checked before the output address
      * (ASL AArch64.S1Walk: contiguous, then OAOutOfRange, then AF). */
-    if (contig && size_shift > rg->ia_bits)
+    if (contig && size_shift > p.ia_bits)
         return walk_fault(w, MMU_FAULT_TRANSLATION, 1, leaf.level);
-    if (oa >> rg->oa_bits)
+    if (oa >> p.oa_bits)
         return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, 1, leaf.level);
 
     /* Access flag: without hardware management AF=0 faults (before
