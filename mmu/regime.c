@@ -96,11 +96,15 @@ static void decode_s1_range(const mmu_features *f, const s1_range_regs *in, bool
     if (ia > 52)
         ia = 52;
     out->start_level = start_level_for(g, ia);
+    out->start_shift = (uint8_t)level_shift(g, out->start_level);
 
     out->epd = in->epd;
     out->e0pd = in->e0pd && f->e0pd;
     out->hpd = in->hpd && f->hpds;
     out->tbi = in->tbi;
+    /* ASL AArch64.VAIsOutOfRange with AddrTop: bits [top:IAsize]. */
+    unsigned top = out->tbi ? 55 : 63;
+    out->va_range_bits = out->ia_bits > top ? 0 : GENMASK64(top, out->ia_bits);
     out->sh = (uint8_t)in->sh;
     out->irgn = (uint8_t)in->irgn;
     out->orgn = (uint8_t)in->orgn;
@@ -262,6 +266,7 @@ static void decode_stage2(mmu_cpu *cpu)
 
     bool sl2 = (vtcr & VTCR_SL2) && s2->ds && g == MMU_GRANULE_4K;
     bool sl_ok = s2_start_level(f, g, (unsigned)FIELD_GET(VTCR_SL0, vtcr), sl2, s2->ds, &s2->start_level);
+    s2->start_shift = (uint8_t)level_shift(g, s2->start_level);
 
     /* ASL AArch64.S2MinTxSZ: 64 - 52 when the descriptors can hold 52 bits
      * (DS, or 64K with FEAT_LPA), else 64 - min(PAMax, 48). */

@@ -8,15 +8,12 @@
 
 static bool el0_access(const mmu_access *acc) { return acc->el == 0 || acc->unpriv; }
 
-/* Bits [top:ia_bits] of the VA must all equal the range's sign (0 for
- * TTBR0 and single-range regimes, 1 for TTBR1); top is 55 when the top
- * byte is ignored (ASL AArch64.VAIsOutOfRange, AddrTop). */
-static bool va_in_range(uint64_t va, unsigned top, unsigned ia_bits, bool upper)
+/* Bits [top:ia_bits] of the VA (rg->va_range_bits) must all equal the
+ * range's sign (0 for TTBR0 and single-range regimes, 1 for TTBR1); top is
+ * 55 when the top byte is ignored (ASL AArch64.VAIsOutOfRange, AddrTop). */
+static bool va_in_range(uint64_t va, const mmu_s1_range *rg, bool upper)
 {
-    if (ia_bits > top)
-        return true;
-    uint64_t bits = va & GENMASK64(top, ia_bits);
-    return upper ? bits == GENMASK64(top, ia_bits) : bits == 0;
+    return (va & rg->va_range_bits) == (upper ? rg->va_range_bits : 0);
 }
 
 bool s1_disabled_output(const mmu_cpu *cpu, const mmu_s1_regime *r, uint64_t va, uint64_t *oa)
@@ -66,7 +63,7 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
 
     /* Checks before the walk, in the architecture's order (reference notes
      * 2.4), all at level 0. */
-    if (rg->txsz_fault || !va_in_range(va, rg->tbi ? 55 : 63, rg->ia_bits, sel == 1))
+    if (rg->txsz_fault || !va_in_range(va, rg, sel == 1))
         return walk_fault(w, MMU_FAULT_TRANSLATION, 1, 0);
     if (rg->epd || (rg->e0pd && el0_access(acc)))
         return walk_fault(w, MMU_FAULT_TRANSLATION, 1, 0);
@@ -78,6 +75,7 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
         .granule = rg->granule,
         .ia_bits = rg->ia_bits,
         .start_level = rg->start_level,
+        .start_shift = rg->start_shift,
         .ds = rg->ds,
         .lpa_desc = rg->lpa_desc,
         .pa52 = w->cpu->feat.lpa,

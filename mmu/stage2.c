@@ -41,6 +41,7 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         .granule = s2->granule,
         .ia_bits = s2->ia_bits,
         .start_level = s2->start_level,
+        .start_shift = s2->start_shift,
         .ds = s2->ds,
         .lpa_desc = s2->lpa_desc,
         .pa52 = w->cpu->feat.lpa,

@@ -28,6 +28,7 @@ typedef struct walk_params {
     mmu_granule granule;
     uint8_t ia_bits;
     int8_t start_level;
+    uint8_t start_shift;  /* level_shift of the start level */
     bool ds, lpa_desc, pa52;
     uint8_t oa_bits;
     uint64_t table;
@@ -95,7 +96,7 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
      * down to its level shift (covering concatenated stage-2 tables),
      * each later level `stride` bits, `stride` lower. */
     unsigned stride = granule_stride(g);
-    unsigned shift = level_shift(g, p->start_level);
+    unsigned shift = p->start_shift;
     uint64_t index_mask = GENMASK64(p->ia_bits - 1 - shift, 0);
 
     for (int level = p->start_level;; level++, shift -= stride, index_mask = GENMASK64(stride - 1, 0)) {
