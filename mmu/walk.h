@@ -145,7 +145,7 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
             if (next >> p->oa_bits)
                 return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, p->stage, level);
             if (p->stage == 1) /* stage 2 has no hierarchical attributes */
-                table_bits |= desc & DESC_TABLE_ATTRS;
+                table_bits |= desc; /* DESC_TABLE_ATTRS taken at the leaf */
             table = next;
             continue;
         }
@@ -159,7 +159,7 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
         leaf->level = (int8_t)level;
         leaf->shift = (uint8_t)shift;
         leaf->read_index = rec->n_reads - 1;
-        leaf->table_bits = table_bits;
+        leaf->table_bits = table_bits & DESC_TABLE_ATTRS;
         return true;
     }
 }
