@@ -78,9 +78,9 @@ bool walk_fault(walker *w, mmu_fault_type type, int stage, int level);
  * Defined here, inline, so that stage1.c and stage2.c each compile their
  * own copy with the stage and the walk parameters known: the stage-1 copy
  * has no stage-2 read tags, the stage-2 one no stage-2 translation of its
- * table addresses, and neither copy builds
- * the walk_params in memory or pays a call. That is about 55 of some 850
- * instructions of a 4-level stage-1 walk (docs/performance.md). */
+ * table addresses, and neither copy builds the walk_params in memory or
+ * pays a call. That took about 65 of the 850 instructions a 4-level
+ * stage-1 walk cost then (docs/performance.md). */
 static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int8_t for_s1_level, leaf_desc *leaf)
 {
     mmu_granule g = p->granule;
