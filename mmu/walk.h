@@ -90,6 +90,9 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
     bool s1_under_s2 = p->stage == 1 && w->s2_on;
     int8_t read_tag = p->stage == 2 ? for_s1_level : MMU_NO_LEVEL;
     uint64_t table_bits = 0;
+    /* The next read's entry, &rec->reads[rec->n_reads], kept as a pointer
+     * (no multiplication by the entry size per level). */
+    mmu_desc_read *rd = &rec->reads[rec->n_reads];
 
     /* The input address bits each level indexes, level by level (what
      * table_index gives): the start level takes every bit from ia_bits - 1
@@ -110,14 +113,14 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
             mmu_result s2res = {0};
             if (!s2_translate(w, desc_ipa, MMU_ACC_READ, true, (int8_t)level, &desc_pa, &s2res))
                 return false;
+            rd = &rec->reads[rec->n_reads]; /* after the stage-2 reads */
         }
 
-        if (rec->n_reads >= MMU_MAX_READS) /* cannot happen: 40 reads at most */
+        if (rd >= rec->reads + MMU_MAX_READS) /* cannot happen: 40 reads at most */
             return walk_fault(w, MMU_FAULT_EXTERNAL_WALK, p->stage, level);
         /* The read's entry: every field written once (a walk appends up
          * to 40, none cleared first), the value fetched straight into it,
          * and the entry counted only once the fetch succeeds. */
-        mmu_desc_read *rd = &rec->reads[rec->n_reads];
         rd->stage = p->stage;
         rd->level = (int8_t)level;
         rd->for_s1_level = read_tag;
@@ -134,6 +137,7 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
         }
         uint64_t desc = rd->value;
         rec->n_reads++;
+        rd++;
 
         if (!(desc & DESC_VALID))
             return walk_fault(w, MMU_FAULT_TRANSLATION, p->stage, level);
