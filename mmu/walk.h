@@ -111,8 +111,10 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
             /* Each stage-1 table address is an IPA: translate it. A fault
              * here is a stage-2 fault with S1PTW set. */
             mmu_result s2res = {0};
-            if (!s2_translate(w, desc_ipa, MMU_ACC_READ, true, (int8_t)level, &desc_pa, &s2res))
+            uint64_t s2_pa; /* (desc_pa, never address-taken, stays in a register) */
+            if (!s2_translate(w, desc_ipa, MMU_ACC_READ, true, (int8_t)level, &s2_pa, &s2res))
                 return false;
+            desc_pa = s2_pa;
             rd = &rec->reads[rec->n_reads]; /* after the stage-2 reads */
         }
 
@@ -162,7 +164,7 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
         leaf->pa = desc_pa;
         leaf->level = (int8_t)level;
         leaf->shift = (uint8_t)shift;
-        leaf->read_index = rec->n_reads - 1;
+        leaf->read_index = (unsigned)(rd - 1 - rec->reads);
         leaf->table_bits = table_bits & DESC_TABLE_ATTRS;
         return true;
     }
