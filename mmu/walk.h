@@ -99,6 +99,7 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
      * down to its level shift (covering concatenated stage-2 tables),
      * each later level `stride` bits, `stride` lower. */
     unsigned stride = granule_stride(g);
+    uint64_t beyond_oa = ~GENMASK64(p->oa_bits - 1, 0); /* address bits above the output size */
     unsigned shift = p->start_shift;
     uint64_t index_mask = GENMASK64(p->ia_bits - 1 - shift, 0);
 
@@ -148,7 +149,7 @@ static inline bool walk_tables(walker *w, const walk_params *p, uint64_t ia, int
             uint64_t next = desc_output_address(desc, (unsigned)g, p->ds, p->lpa_desc);
             /* A next-level table above the output size: Address size
              * fault at the level of this table descriptor. */
-            if (next >> p->oa_bits)
+            if (next & beyond_oa)
                 return walk_fault(w, MMU_FAULT_ADDRESS_SIZE, p->stage, level);
             if (p->stage == 1) /* stage 2 has no hierarchical attributes */
                 table_bits |= desc; /* DESC_TABLE_ATTRS taken at the leaf */
