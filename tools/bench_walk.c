@@ -4,7 +4,10 @@
  *   (b) 4K, DS=1, 52-bit VA, stage 1 (5 levels, from level -1)
  *   (c) (b) on top of a 4K DS=1 stage 2 starting at level -1 (35 reads)
  * Each figure is the best of ROUNDS interleaved rounds.
- * Usage: build/tools/bench_walk [walks-per-case]   (default 2000000)
+ * Usage: build/tools/bench_walk [walks-per-case [vas]]   (default 2000000 4096)
+ *        vas: how many distinct VAs the walks cycle through, a power of
+ *        two up to 4096; with 64 every table stays in the caches, which
+ *        shows what a walk costs in instructions alone.
  *        build/tools/bench_walk --one a|b|c WALKS: one round of one case,
  *        for valgrind --tool=callgrind (walk_loop and floor_loop are
  *        functions of their own, so their inclusive costs divided by
@@ -123,7 +126,7 @@ static __attribute__((noinline)) uint64_t floor_loop(const mmu_port *port, const
     return sum;
 }
 
-static void run_case(const bench_case *bc, long walks, int rounds)
+static void run_case(const bench_case *bc, int nva, long walks, int rounds)
 {
     ram mem = {calloc(1, RAM_SIZE), RAM_BASE + (64u << 20)};
     if (!mem.bytes)
@@ -140,8 +143,14 @@ static void run_case(const bench_case *bc, long walks, int rounds)
                         .start_level = MMU_NO_LEVEL};
     if (mmu_pt_init(&s1, &f1, &port, &alloc, err, sizeof err))
         die("stage-1 tables", err);
+    /* NVA entries (the timed loops index them with a constant mask),
+     * `nva` distinct VAs repeated. */
     static uint64_t vas[NVA];
     for (int i = 0; i < NVA; i++) {
+        if (i >= nva) {
+            vas[i] = vas[i & (nva - 1)];
+            continue;
+        }
         vas[i] = (next_rand() & ((UINT64_C(1) << bc->va_bits) - 1)) & ~UINT64_C(0xfff);
         if (mmu_pt_map(&s1, vas[i], RAM_BASE + ((uint64_t)i << 12), 0x1000, S1_ATTRS, MMU_MAP_PAGES_ONLY, err,
                        sizeof err))
@@ -220,11 +229,14 @@ int main(int argc, char **argv)
         long walks = argc == 4 ? atol(argv[3]) : 0;
         if (walks <= 0 || strlen(argv[2]) != 1 || argv[2][0] < 'a' || argv[2][0] > 'c')
             die("usage", "bench_walk --one a|b|c WALKS");
-        run_case(&cases[argv[2][0] - 'a'], walks, 1);
+        run_case(&cases[argv[2][0] - 'a'], NVA, walks, 1);
         return 0;
     }
     long walks = argc > 1 ? atol(argv[1]) : 2000000;
+    long nva = argc > 2 ? atol(argv[2]) : NVA;
+    if (walks <= 0 || nva <= 0 || nva > NVA || (nva & (nva - 1)))
+        die("usage", "bench_walk [walks-per-case [vas: a power of two up to 4096]]");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        run_case(&cases[i], cases[i].stage2 ? walks / 4 : walks, ROUNDS);
+        run_case(&cases[i], (int)nva, cases[i].stage2 ? walks / 4 : walks, ROUNDS);
     return 0;
 }
