@@ -1,6 +1,10 @@
 /* Stage 1: VA -> IPA (or PA) for the EL1&0, EL2&0 and EL2 regimes.
  * ASL AArch64.S1Translate, AArch64.S1Walk, AArch64.S1DisabledOutput;
- * Arm DDI0487 D8.2-D8.4. */
+ * Arm DDI0487 D8.2-D8.4. And the two-stage driver, mmu_walk_translate
+ * (see there why it is here). */
+#include <stddef.h>
+#include <string.h>
+
 #include "desc.h"
 #include "geometry.h"
 #include "sysreg.h"
@@ -41,7 +45,8 @@ static bool s1_disabled(walker *w, const mmu_s1_regime *r, mmu_result *res)
     return true;
 }
 
-bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
+/* Stage 1 of acc->va in `regime`: fills res (ipa, s1 fields). */
+static bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
 {
     const mmu_s1_regime *r = &w->cpu->s1[regime];
     const mmu_access *acc = w->acc;
@@ -167,5 +172,52 @@ bool s1_translate(walker *w, mmu_regime regime, mmu_result *res)
         }
     }
     res->ipa = oa;
+    return true;
+}
+
+/* The two-stage driver: regime selection, stage 1, then stage 2 of the
+ * final IPA, and the walk record (ASL AArch64.FullTranslate). It lives
+ * with stage 1 so that the compiler makes one function of a stage-1 walk:
+ * called across files, s1_translate cost 37 more instructions per 4-level
+ * walk (docs/performance.md). */
+bool mmu_walk_translate(mmu_cpu *cpu, const mmu_access *acc, mmu_walk *rec)
+{
+    /* Clear all but the read array (2 KiB; entries are set as appended). */
+    memset(rec, 0, offsetof(mmu_walk, reads));
+    rec->fault = (mmu_fault){0};
+    rec->result = (mmu_result){0};
+    rec->access = *acc;
+    rec->regime = regime_for_el(cpu, acc->el);
+    rec->s2_enabled = stage2_active(cpu, rec->regime);
+    rec->s1_start_level = MMU_NO_LEVEL;
+    rec->s2_start_level = MMU_NO_LEVEL;
+    if (rec->s2_enabled) {
+        rec->vmid = cpu->s2.vmid;
+        rec->s2_granule = cpu->s2.granule;
+        rec->s2_t0sz = cpu->s2.t0sz;
+        rec->s2_ds = cpu->s2.ds;
+        rec->s2_start_level = cpu->s2.start_level;
+    }
+
+    walker w = {.cpu = cpu, .acc = acc, .rec = rec, .s2_on = rec->s2_enabled};
+    mmu_result *res = &rec->result;
+    res->s1_level = MMU_NO_LEVEL;
+    res->s2_level = MMU_NO_LEVEL;
+
+    if (!s1_translate(&w, rec->regime, res))
+        return false;
+
+    /* r/w/x from the permissions each stage judged (what
+     * mmu_check_permissions computes for a cached translation). */
+    if (!w.s2_on || acc->s1_only) {
+        res->pa = res->ipa;
+        finish_attrs(cpu, rec->regime, false, acc->kind, res);
+        set_rwx(res, &w.s1_allowed, &PERMS_ALL);
+        return true;
+    }
+    if (!s2_translate(&w, res->ipa, acc->kind, false, MMU_NO_LEVEL, &res->pa, res))
+        return false;
+    finish_attrs(cpu, rec->regime, true, acc->kind, res);
+    set_rwx(res, &w.s1_allowed, &w.s2_allowed);
     return true;
 }

@@ -59,8 +59,6 @@ typedef struct leaf_desc {
 bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int8_t for_s1_level,
                   uint64_t *pa, mmu_result *res);
 
-/* Stage 1 of acc->va in `regime`: fills res (ipa, s1 fields). */
-bool s1_translate(walker *w, mmu_regime regime, mmu_result *res);
 
 /* Writes a hardware-updated descriptor back and records it. */
 bool write_back(walker *w, const leaf_desc *leaf, uint64_t new_desc);
