@@ -39,6 +39,8 @@
 #define DESC_PXNTABLE BIT64(59)
 #define DESC_UXNTABLE BIT64(60)          /* XNTable in single-EL regimes */
 #define DESC_APTABLE GENMASK64(62, 61)
+#define DESC_APTABLE_NO_EL0 BIT64(61)    /* APTable[0]: no EL0 access below */
+#define DESC_APTABLE_RO BIT64(62)        /* APTable[1]: no write access below */
 #define DESC_NSTABLE BIT64(63)
 
 #endif

@@ -148,6 +148,10 @@ typedef struct mmu_s1_range {
     uint64_t table;       /* initial table address (PA, or IPA under stage 2) */
     bool table_oob;       /* table address above the OA size: Address size fault L0 */
     uint16_t asid;        /* the ASID this range's walks are tagged with */
+    /* For the walker, derived from the fields above: */
+    uint64_t va_range_bits; /* VA bits [top:ia_bits] that must all equal the
+                               range's sign (top 55 with TBI, else 63) */
+    uint8_t start_shift;  /* lowest VA bit the start level indexes */
 } mmu_s1_range;
 
 typedef struct mmu_s1_regime {
@@ -176,6 +180,7 @@ typedef struct mmu_s2_regime {
     uint64_t table;
     bool table_oob;
     uint16_t vmid;
+    uint8_t start_shift;  /* lowest IPA bit the start level indexes (walker) */
 } mmu_s2_regime;
 
 typedef struct mmu_cpu {

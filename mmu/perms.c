@@ -5,14 +5,9 @@
  * AArch64.S2DirectBasePermissions, AArch64.S2HasPermissionsFault. */
 #include "internal.h"
 
-typedef struct perm_set {
-    bool r, w, x;      /* allowed now, without any descriptor update */
-    bool w_if_dirtied; /* write allowed once hardware sets the dirty state */
-} perm_set;
-
 static bool uses_el0_permissions(const mmu_access *acc) { return acc->el == 0 || acc->unpriv; }
 
-static perm_set s1_perms(const mmu_cpu *cpu, mmu_regime regime, const mmu_access *acc, const mmu_s1_perms *p)
+perm_set s1_perms(const mmu_cpu *cpu, mmu_regime regime, const mmu_access *acc, const mmu_s1_perms *p)
 {
     const mmu_s1_regime *r = &cpu->s1[regime];
     bool ro = p->ap & 2;      /* AP[2] */
@@ -69,7 +64,7 @@ static perm_set s1_perms(const mmu_cpu *cpu, mmu_regime regime, const mmu_access
     return s;
 }
 
-static perm_set s2_perms(const mmu_cpu *cpu, const mmu_access *acc, const mmu_s2_perms *p)
+perm_set s2_perms(const mmu_cpu *cpu, const mmu_access *acc, const mmu_s2_perms *p)
 {
     perm_set s = {0};
     s.r = p->s2ap & 1;
@@ -88,46 +83,22 @@ static perm_set s2_perms(const mmu_cpu *cpu, const mmu_access *acc, const mmu_s2
     return s;
 }
 
-static bool allowed(const perm_set *s, mmu_access_kind kind)
-{
-    switch (kind) {
-    case MMU_ACC_READ: return s->r;
-    case MMU_ACC_WRITE: return s->w_if_dirtied;
-    case MMU_ACC_FETCH: return s->x;
-    }
-    return false;
-}
-
-bool s1_access_allowed(const mmu_cpu *cpu, mmu_regime regime, const mmu_access *acc, const mmu_s1_perms *p)
-{
-    perm_set s = s1_perms(cpu, regime, acc, p);
-    return allowed(&s, acc->kind);
-}
-
-bool s2_access_allowed(const mmu_cpu *cpu, const mmu_access *acc, const mmu_s2_perms *p)
-{
-    perm_set s = s2_perms(cpu, acc, p);
-    return allowed(&s, acc->kind);
-}
-
 mmu_fault mmu_check_permissions(const mmu_cpu *cpu, mmu_regime regime, bool s2_enabled,
                                 const mmu_access *acc, mmu_result *res)
 {
     mmu_fault f = {0};
     perm_set s1 = s1_perms(cpu, regime, acc, &res->s1perm);
-    perm_set s2 = {true, true, true, true};
+    perm_set s2 = PERMS_ALL;
     if (s2_enabled && !acc->s1_only)
         s2 = s2_perms(cpu, acc, &res->s2perm);
-    res->r = s1.r && s2.r;
-    res->w = s1.w && s2.w;
-    res->x = s1.x && s2.x;
+    set_rwx(res, &s1, &s2);
 
     /* Stage 1 is checked first: its faults take priority. */
-    if (!allowed(&s1, acc->kind)) {
+    if (!perms_allow(&s1, acc->kind)) {
         f.type = MMU_FAULT_PERMISSION;
         f.stage = 1;
         f.level = res->s1_level;
-    } else if (!allowed(&s2, acc->kind)) {
+    } else if (!perms_allow(&s2, acc->kind)) {
         f.type = MMU_FAULT_PERMISSION;
         f.stage = 2;
         f.level = res->s2_level;

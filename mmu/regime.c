@@ -96,11 +96,15 @@ static void decode_s1_range(const mmu_features *f, const s1_range_regs *in, bool
     if (ia > 52)
         ia = 52;
     out->start_level = start_level_for(g, ia);
+    out->start_shift = (uint8_t)level_shift(g, out->start_level);
 
     out->epd = in->epd;
     out->e0pd = in->e0pd && f->e0pd;
     out->hpd = in->hpd && f->hpds;
     out->tbi = in->tbi;
+    /* ASL AArch64.VAIsOutOfRange with AddrTop: bits [top:IAsize]. */
+    unsigned top = out->tbi ? 55 : 63;
+    out->va_range_bits = out->ia_bits > top ? 0 : GENMASK64(top, out->ia_bits);
     out->sh = (uint8_t)in->sh;
     out->irgn = (uint8_t)in->irgn;
     out->orgn = (uint8_t)in->orgn;
@@ -262,6 +266,7 @@ static void decode_stage2(mmu_cpu *cpu)
 
     bool sl2 = (vtcr & VTCR_SL2) && s2->ds && g == MMU_GRANULE_4K;
     bool sl_ok = s2_start_level(f, g, (unsigned)FIELD_GET(VTCR_SL0, vtcr), sl2, s2->ds, &s2->start_level);
+    s2->start_shift = (uint8_t)level_shift(g, s2->start_level);
 
     /* ASL AArch64.S2MinTxSZ: 64 - 52 when the descriptors can hold 52 bits
      * (DS, or 64K with FEAT_LPA), else 64 - min(PAMax, 48). */
@@ -343,18 +348,6 @@ uint64_t mmu_cpu_get_reg(const mmu_cpu *cpu, mmu_reg reg)
     return (unsigned)reg < MMU_REG_COUNT ? cpu->reg[reg] : 0;
 }
 
-mmu_regime mmu_regime_for_el(const mmu_cpu *cpu, uint8_t el)
-{
-    uint64_t hcr = cpu->reg[MMU_HCR_EL2];
-    bool e2h = hcr & HCR_E2H;
-    if (el >= 2)
-        return e2h ? MMU_REGIME_EL20 : MMU_REGIME_EL2;
-    if (el == 0 && e2h && (hcr & HCR_TGE))
-        return MMU_REGIME_EL20;
-    return MMU_REGIME_EL10;
-}
+mmu_regime mmu_regime_for_el(const mmu_cpu *cpu, uint8_t el) { return regime_for_el(cpu, el); }
 
-bool mmu_stage2_active(const mmu_cpu *cpu, mmu_regime regime)
-{
-    return regime == MMU_REGIME_EL10 && cpu->s2.enabled;
-}
+bool mmu_stage2_active(const mmu_cpu *cpu, mmu_regime regime) { return stage2_active(cpu, regime); }

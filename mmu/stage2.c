@@ -41,6 +41,7 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         .granule = s2->granule,
         .ia_bits = s2->ia_bits,
         .start_level = s2->start_level,
+        .start_shift = s2->start_shift,
         .ds = s2->ds,
         .lpa_desc = s2->lpa_desc,
         .pa52 = w->cpu->feat.lpa,
@@ -52,7 +53,7 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         return s2_fault_at(w, ipa, s1ptw);
 
     uint64_t desc = leaf.desc;
-    unsigned shift = level_shift(s2->granule, leaf.level);
+    unsigned shift = leaf.shift;
     uint64_t out = desc_output_address(desc, shift, s2->ds, s2->lpa_desc) | (ipa & GENMASK64(shift - 1, 0));
     /* desc[52] is RES0 (Effective value 0) at the levels where it cannot
      * apply (contig_bit_effective: DDI0487 D8.7.1, ASL AArch64.ContiguousBit). */
@@ -93,9 +94,10 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
      * behaves as if to Normal Non-cacheable memory. */
     uint64_t hcr = w->cpu->reg[MMU_HCR_EL2];
     bool ptw = (hcr & HCR_PTW) && !(hcr & HCR_TGE);
-    mmu_access as_walk = *w->acc;
-    as_walk.kind = kind;
-    if ((s1ptw && ptw && memattr_is_device(attr.attr)) || !s2_access_allowed(w->cpu, &as_walk, &res->s2perm)) {
+    /* Judged for the context of the access (EL, unprivileged), as an
+     * access of `kind` (a table walk reads; a descriptor update writes). */
+    perm_set allowed = s2_perms(w->cpu, w->acc, &res->s2perm);
+    if ((s1ptw && ptw && memattr_is_device(attr.attr)) || !perms_allow(&allowed, kind)) {
         walk_fault(w, MMU_FAULT_PERMISSION, 2, leaf.level);
         return s2_fault_at(w, ipa, s1ptw);
     }
@@ -109,7 +111,9 @@ bool s2_translate(walker *w, uint64_t ipa, mmu_access_kind kind, bool s1ptw, int
         if (!write_back(w, &leaf, updated))
             return s2_fault_at(w, ipa, s1ptw);
         res->s2perm.s2ap = (uint8_t)FIELD_GET(DESC_S2AP, updated);
+        allowed = s2_perms(w->cpu, w->acc, &res->s2perm);
     }
+    w->s2_allowed = allowed;
 
     res->s2_desc_attr = attr;
     *pa = out;

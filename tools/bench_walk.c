@@ -4,7 +4,14 @@
  *   (b) 4K, DS=1, 52-bit VA, stage 1 (5 levels, from level -1)
  *   (c) (b) on top of a 4K DS=1 stage 2 starting at level -1 (35 reads)
  * Each figure is the best of ROUNDS interleaved rounds.
- * Usage: build/tools/bench_walk [walks-per-case]   (default 2000000) */
+ * Usage: build/tools/bench_walk [walks-per-case [vas]]   (default 2000000 4096)
+ *        vas: how many distinct VAs the walks cycle through, a power of
+ *        two up to 4096; with 64 every table stays in the caches, which
+ *        shows what a walk costs in instructions alone.
+ *        build/tools/bench_walk --one a|b|c WALKS: one round of one case,
+ *        for valgrind --tool=callgrind (walk_loop and floor_loop are
+ *        functions of their own, so their inclusive costs divided by
+ *        WALKS are the instructions per walk and per floor walk). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +96,37 @@ typedef struct bench_case {
     unsigned va_bits;
 } bench_case;
 
-static void run_case(const bench_case *bc, long walks)
+/* The timed loops, kept out of line so a profiler sees each on its own. */
+static __attribute__((noinline)) uint64_t walk_loop(mmu_cpu *cpu, const uint64_t *vas, long walks, mmu_walk *w)
+{
+    uint64_t sum = 0;
+    for (long k = 0; k < walks; k++) {
+        mmu_access acc = {.va = vas[k & (NVA - 1)], .kind = MMU_ACC_READ, .el = 1};
+        mmu_walk_translate(cpu, &acc, w);
+        sum += w->result.pa;
+    }
+    return sum;
+}
+
+/* The floor: the same reads through the port, each address depending on
+ * the value read before it (as in a walk, where each descriptor names the
+ * next table) but with no decoding at all. `zero` is opaque to the
+ * compiler, so the dependency stays. */
+static __attribute__((noinline)) uint64_t floor_loop(const mmu_port *port, const uint64_t (*reads)[MMU_MAX_READS],
+                                                     const unsigned *nreads, long walks, uint64_t zero)
+{
+    uint64_t sum = 0;
+    for (long k = 0; k < walks; k++) {
+        int i = (int)(k & (NVA - 1));
+        uint64_t v = 0;
+        for (unsigned r = 0; r < nreads[i]; r++)
+            port->read64(port->ctx, reads[i][r] + (v & zero), &v);
+        sum += v;
+    }
+    return sum;
+}
+
+static void run_case(const bench_case *bc, int nva, long walks, int rounds)
 {
     ram mem = {calloc(1, RAM_SIZE), RAM_BASE + (64u << 20)};
     if (!mem.bytes)
@@ -106,8 +143,14 @@ static void run_case(const bench_case *bc, long walks)
                         .start_level = MMU_NO_LEVEL};
     if (mmu_pt_init(&s1, &f1, &port, &alloc, err, sizeof err))
         die("stage-1 tables", err);
+    /* NVA entries (the timed loops index them with a constant mask),
+     * `nva` distinct VAs repeated. */
     static uint64_t vas[NVA];
     for (int i = 0; i < NVA; i++) {
+        if (i >= nva) {
+            vas[i] = vas[i & (nva - 1)];
+            continue;
+        }
         vas[i] = (next_rand() & ((UINT64_C(1) << bc->va_bits) - 1)) & ~UINT64_C(0xfff);
         if (mmu_pt_map(&s1, vas[i], RAM_BASE + ((uint64_t)i << 12), 0x1000, S1_ATTRS, MMU_MAP_PAGES_ONLY, err,
                        sizeof err))
@@ -152,33 +195,19 @@ static void run_case(const bench_case *bc, long walks)
             reads[i][r] = w.reads[r].pa;
     }
 
-    /* ROUNDS rounds of walks and floor, interleaved; each keeps its best
-     * time (on a shared machine a round can be slowed by others). The
-     * floor: the same reads through the port, each address depending on
-     * the value read before it (as in a walk, where each descriptor names
-     * the next table) but with no decoding at all. `zero` is opaque to the
-     * compiler, so the dependency stays. */
+    /* `rounds` rounds of walks and floor, interleaved; each keeps its
+     * best time (on a shared machine a round can be slowed by others). */
     volatile uint64_t sink = 0;
     volatile uint64_t opaque_zero = 0;
     uint64_t zero = opaque_zero;
     double t_walk = 1e9, t_floor = 1e9;
-    for (int round = 0; round < ROUNDS; round++) {
+    for (int round = 0; round < rounds; round++) {
         double t0 = now();
-        for (long k = 0; k < walks; k++) {
-            mmu_access acc = {.va = vas[k & (NVA - 1)], .kind = MMU_ACC_READ, .el = 1};
-            mmu_walk_translate(&cpu, &acc, &w);
-            sink += w.result.pa;
-        }
+        sink += walk_loop(&cpu, vas, walks, &w);
         t_walk = best(t_walk, now() - t0);
 
         t0 = now();
-        for (long k = 0; k < walks; k++) {
-            int i = (int)(k & (NVA - 1));
-            uint64_t v = 0;
-            for (unsigned r = 0; r < nreads[i]; r++)
-                port.read64(port.ctx, reads[i][r] + (v & zero), &v);
-            sink += v;
-        }
+        sink += floor_loop(&port, (const uint64_t(*)[MMU_MAX_READS])reads, nreads, walks, zero);
         t_floor = best(t_floor, now() - t0);
     }
     (void)sink;
@@ -191,13 +220,23 @@ static void run_case(const bench_case *bc, long walks)
 
 int main(int argc, char **argv)
 {
-    long walks = argc > 1 ? atol(argv[1]) : 2000000;
     static const bench_case cases[] = {
         {"(a) 4K 48-bit VA, stage 1", false, false, 48},
         {"(b) 4K DS=1 52-bit VA, stage 1 (level -1)", true, false, 52},
         {"(c) (b) over stage 2 from level -1", true, true, 52},
     };
+    if (argc > 1 && !strcmp(argv[1], "--one")) {
+        long walks = argc == 4 ? atol(argv[3]) : 0;
+        if (walks <= 0 || strlen(argv[2]) != 1 || argv[2][0] < 'a' || argv[2][0] > 'c')
+            die("usage", "bench_walk --one a|b|c WALKS");
+        run_case(&cases[argv[2][0] - 'a'], NVA, walks, 1);
+        return 0;
+    }
+    long walks = argc > 1 ? atol(argv[1]) : 2000000;
+    long nva = argc > 2 ? atol(argv[2]) : NVA;
+    if (walks <= 0 || nva <= 0 || nva > NVA || (nva & (nva - 1)))
+        die("usage", "bench_walk [walks-per-case [vas: a power of two up to 4096]]");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        run_case(&cases[i], cases[i].stage2 ? walks / 4 : walks);
+        run_case(&cases[i], (int)nva, cases[i].stage2 ? walks / 4 : walks, ROUNDS);
     return 0;
 }
