@@ -166,7 +166,10 @@ static bool fill_hook(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry
                                    .pa = r->pa, .el = acc.el};
         return false;
     }
-    fill_map_put(&m->fills, mmu_regime_for_el(&m->cpu, acc.el), va, r->pa);
+    /* Fetch fills find a block's instructions (fill_access_pc, LDTR
+     * detection); data fills only the VA of an MEV_MEM access. */
+    if (acc.kind == MMU_ACC_FETCH || machine_wants(m, MEV_MEM))
+        fill_map_put(&m->fills, mmu_regime_for_el(&m->cpu, acc.el), va, r->pa);
     out->paddr = r->pa;
     out->perms = (r->r ? UC_PROT_READ : 0) | (r->w && (acc.kind == MMU_ACC_WRITE || !clean_dbm(r))
                                                   ? UC_PROT_WRITE

@@ -1,9 +1,11 @@
-/* What the machine has told Unicorn: the PA of every 1 KiB sub-page Unicorn
- * has been given since its cache was last flushed, per translation regime.
- * Unicorn's memory and code hooks report virtual addresses only; the PA an
- * access really used is the one its fill returned, which may differ from
- * what a walk would give now (a stale TLB entry is the point of a TLB
- * model), so events that report PAs look it up here.
+/* What the machine has told Unicorn: the PA of each 1 KiB sub-page Unicorn
+ * has been given since its cache was last flushed, per translation regime
+ * (fetch fills always, data fills when a sink wants MEV_MEM). Unicorn's code
+ * hooks report virtual addresses and its memory hooks physical ones (in
+ * virtual-TLB mode); the PA an instruction was fetched from, the VA of a
+ * data access, and the words of the block being run come from the fill
+ * Unicorn used, which may differ from what a walk would give now (a stale
+ * TLB entry is the point of a TLB model).
  *
  * An open-addressing hash table that grows as needed; machine_flush_fills
  * empties it in O(1) by moving to a new generation. */
