@@ -248,8 +248,10 @@ static bool may_be_eret_target(const machine *m, uint64_t pc)
  * every block would cost more than half the guest's speed; the ELR filter
  * makes it one compare. An ERET back to the same EL is not seen this way.
  * Checked only when a sink wants exceptions. */
-static void notice_eret(machine *m, uint64_t pc)
+__attribute__((noinline, cold)) static void notice_eret(machine *m, uint64_t pc)
 {
+    if (!m->block_size)
+        return; /* the first block: no previous one to end with an ERET */
     uint64_t ps = machine_pstate(m);
     uint8_t el = (uint8_t)FIELD_GET(PSTATE_EL, ps);
     if (el == m->el_seen)
@@ -263,26 +265,34 @@ static void notice_eret(machine *m, uint64_t pc)
     machine_emit(m, &ev);
 }
 
+/* A flush the fill hook asked for (mode NONE): out of line, so that the
+ * hot path below needs no stack frame. */
+__attribute__((noinline, cold)) static void flush_now(machine *m)
+{
+    m->flush_at_block = false;
+    machine_flush_fills(m);
+}
+
+/* Runs before every block: the hot path of a TLB-friendly guest, kept to
+ * a few loads and stores. */
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ctx)
 {
     (void)uc;
     machine *m = ctx;
-    if (machine_wants(m, MEV_EXCEPTION) && m->block_size && may_be_eret_target(m, address))
-        notice_eret(m, address);
-    if (m->max_insns && m->stats.insns >= m->max_insns) {
+    if (m->stats.insns >= m->insn_limit) {
         m->block_size = 0;
         machine_halt(m, MACHINE_MAX_INSNS, 0,
                      "stopped after %" PRIu64 " instructions (--max-insns) at PC 0x%016" PRIx64,
                      m->stats.insns, address);
         return;
     }
+    if (m->flush_at_block)
+        flush_now(m);
+    if (m->watch_erets && may_be_eret_target(m, address))
+        notice_eret(m, address);
     m->block_pc = address;
     m->block_size = size;
     m->fill_cursor = 0;
-    if (m->flush_at_block) {
-        m->flush_at_block = false;
-        machine_flush_fills(m);
-    }
     m->stats.insns += size / 4;
 }
 
@@ -527,6 +537,8 @@ int machine_set_x(machine *m, unsigned n, uint64_t value, char *err, size_t errl
 
 machine_stop_reason machine_run(machine *m)
 {
+    m->insn_limit = m->max_insns ? m->max_insns : UINT64_MAX;
+    m->watch_erets = machine_wants(m, MEV_EXCEPTION);
     while (m->stop.reason == MACHINE_RUNNING) {
         uint64_t pc = 0;
         uc_reg_read(m->uc, UC_ARM64_REG_PC, &pc);

@@ -137,6 +137,8 @@ typedef struct machine {
     uint32_t block_size;
     uint32_t fill_cursor;    /* instruction of the block the last data fill was for */
     bool flush_at_block;     /* drop Unicorn's fills when the next block starts */
+    bool watch_erets;        /* a sink wants exceptions: look for ERETs */
+    uint64_t insn_limit;     /* max_insns, or UINT64_MAX for none */
     uint64_t stuck_sig[4];   /* the last exception: EL, ESR, FAR, ELR */
     uint64_t stuck_icount;
     unsigned stuck_repeats;
