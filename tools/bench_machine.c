@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "desc.h"
 #include "exception.h"
 #include "machine.h"
@@ -135,13 +136,6 @@ static const workload workloads[] = {
 static uint64_t guest_insns(const workload *w, uint64_t iters)
 {
     return 18 + (w->loop ? 6 : 7) * iters + 1 + 3;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void die(const char *what, const char *err)

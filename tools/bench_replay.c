@@ -44,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "replay.h"
 #include "trace_synth.h"
 
@@ -52,13 +53,6 @@
 #define HOP_PAGES 16384
 
 /* CPU seconds of this process (single-threaded), as for the children. */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void die(const char *what, const char *err)
 {
     fprintf(stderr, "bench_replay: %s: %s\n", what, err);
@@ -89,7 +83,7 @@ static double record(const char *path, bool hopping, uint64_t n)
     uint64_t pages = hopping ? HOP_PAGES : 64;
     trace_synth_map(&s, VA_BASE, PA_BASE + 0x1000000, pages * 0x1000, TRACE_SYNTH_RW);
     trace_synth_map(&s, PA_BASE, PA_BASE, 0x10000, TRACE_SYNTH_RW);
-    double t0 = now();
+    double t0 = cpu_now();
     trace_synth_start(&s);
     uint64_t seed = 0x9E3779B97F4A7C15u, off = 0;
     for (uint64_t i = 0; i < n; i++) {
@@ -110,7 +104,7 @@ static double record(const char *path, bool hopping, uint64_t n)
     }
     if (trace_synth_finish(&s, err, sizeof err))
         die("recording", err);
-    double t = now() - t0;
+    double t = cpu_now() - t0;
     walklog_close(log, err, sizeof err);
     fclose(logf);
     fclose(f);
@@ -130,10 +124,10 @@ static double replay_file(const char *path, bool log, replay_stats *st)
     replay rp;
     if (replay_init(&rp, &o, err, sizeof err))
         die("replay", err);
-    double t0 = now();
+    double t0 = cpu_now();
     if (replay_run(&rp, r, err, sizeof err))
         die("replay", err);
-    double t = now() - t0;
+    double t = cpu_now() - t0;
     *st = rp.stats;
     replay_free(&rp);
     trace_reader_close(r);

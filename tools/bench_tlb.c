@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "desc.h"
 #include "mmu.h"
 #include "sysreg.h"
@@ -61,13 +62,6 @@ static bool ram_alloc(void *ctx, uint64_t size, uint64_t align, uint64_t *pa)
     r->next = at + size;
     *pa = at;
     return true;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static double best(double a, double b) { return a < b ? a : b; }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "mmu.h"
 
 #define RAM_BASE UINT64_C(0x40000000)
@@ -58,13 +59,6 @@ static bool ram_alloc(void *ctx, uint64_t size, uint64_t align, uint64_t *pa)
     r->next = at + size;
     *pa = at;
     return true;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static uint64_t rng = 88172645463325252ull;

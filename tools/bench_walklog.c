@@ -14,14 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "walklog.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static mmu_walk sample_walk(void)
 {
