@@ -455,17 +455,8 @@ static void check_record(ls *s, const tarmac_record *t)
         s->has_e_pc = t->u.exc.has_pc;
         s->e_pc = t->u.exc.pc.va;
         break;
-    case TARMAC_TTW:
-    case TARMAC_TLB:
-        diff_mmu_lines_add(&s->mmu, t);
-        break;
-    case TARMAC_UNKNOWN:
-        s->rep->unknown_lines++;
-        break;
-    case TARMAC_BAD:
-        diff_bad(s->rep, t);
-        break;
     default:
+        diff_common_line(s->rep, &s->mmu, t);
         break;
     }
 }
@@ -484,12 +475,8 @@ static void read_group(ls *s, bool compare)
         }
         if (compare)
             check_record(s, t);
-        else if (t->kind == TARMAC_BAD)
-            diff_bad(s->rep, t);
-        else if (t->kind == TARMAC_UNKNOWN)
-            s->rep->unknown_lines++;
-        else if (t->kind == TARMAC_TTW || t->kind == TARMAC_TLB)
-            diff_mmu_lines_add(&s->mmu, t);
+        else
+            diff_common_line(s->rep, &s->mmu, t);
     }
 }
 
@@ -602,10 +589,8 @@ static void finish(ls *s)
     while ((t = trace_next(s, &rec)) != NULL) {
         if (t->kind == TARMAC_INSN)
             s->rep->skipped.not_run++;
-        else if (t->kind == TARMAC_BAD)
-            diff_bad(s->rep, t);
-        else if (t->kind == TARMAC_UNKNOWN)
-            s->rep->unknown_lines++;
+        else
+            diff_common_line(s->rep, NULL, t);
     }
 }
 

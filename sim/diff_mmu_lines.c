@@ -9,6 +9,25 @@
  * AF (bit 10) and the dirty state, AP[2] (stage 1) / S2AP[1] (stage 2), both bit 7. */
 #define DESC_HW_UPDATED (BIT64(10) | BIT64(7))
 
+bool diff_common_line(diff_report *r, diff_mmu_lines *mmu, const tarmac_record *rec)
+{
+    switch (rec->kind) {
+    case TARMAC_BAD:
+        diff_bad(r, rec);
+        return true;
+    case TARMAC_UNKNOWN:
+        r->unknown_lines++;
+        return true;
+    case TARMAC_TTW:
+    case TARMAC_TLB:
+        if (mmu)
+            diff_mmu_lines_add(mmu, rec);
+        return true;
+    default:
+        return false;
+    }
+}
+
 void diff_mmu_lines_add(diff_mmu_lines *p, const tarmac_record *rec)
 {
     if (rec->kind == TARMAC_TTW) {

@@ -79,6 +79,10 @@ typedef struct diff_mmu_lines {
 
 /* Keeps a TTW line or a TLB FILL line (others are ignored). */
 void diff_mmu_lines_add(diff_mmu_lines *p, const tarmac_record *rec);
+/* The lines both modes take the same way: a bad line is reported, an
+ * unknown one counted, TTW / TLB FILL kept in mmu (when not NULL). True
+ * when rec was one of them. */
+bool diff_common_line(diff_report *r, diff_mmu_lines *mmu, const tarmac_record *rec);
 static inline bool diff_mmu_lines_pending(const diff_mmu_lines *p)
 {
     return p->n_ttw || p->has_fill;

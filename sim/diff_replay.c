@@ -691,17 +691,8 @@ static void on_record(rp *p, const tarmac_record *rec)
             p->g.e_pc = rec->u.exc.pc.va;
         }
         break;
-    case TARMAC_TTW:
-    case TARMAC_TLB:
-        diff_mmu_lines_add(&p->mmu, rec);
-        break;
-    case TARMAC_UNKNOWN:
-        p->rep->unknown_lines++;
-        break;
-    case TARMAC_BAD:
-        diff_bad(p->rep, rec);
-        break;
     default:
+        diff_common_line(p->rep, &p->mmu, rec);
         break;
     }
 }
