@@ -305,12 +305,9 @@ static void check_value(ls *s, const tarmac_record *t, const tarmac_record *o, d
 static void check_sysreg(ls *s, const tarmac_record *t)
 {
     const tarmac_reg *r = &t->u.reg;
-    if (!r->has_value || r->name_len >= 32)
+    char name[DIFF_REG_NAME_LEN];
+    if (!r->has_value || !diff_reg_name(r, name))
         return;
-    char name[32];
-    for (size_t i = 0; i < r->name_len; i++)
-        name[i] = (char)(r->name[i] >= 'a' && r->name[i] <= 'z' ? r->name[i] - 32 : r->name[i]);
-    name[r->name_len] = '\0';
     const tarmac_record *o = ours_find_reg(s, t);
     if (!strncmp(name, "ESR_EL", 6))
         check_esr(s, t, o);

@@ -9,6 +9,16 @@
  * AF (bit 10) and the dirty state, AP[2] (stage 1) / S2AP[1] (stage 2), both bit 7. */
 #define DESC_HW_UPDATED (BIT64(10) | BIT64(7))
 
+bool diff_reg_name(const tarmac_reg *r, char name[DIFF_REG_NAME_LEN])
+{
+    if (r->name_len >= DIFF_REG_NAME_LEN)
+        return false;
+    for (size_t i = 0; i < r->name_len; i++)
+        name[i] = (char)(r->name[i] >= 'a' && r->name[i] <= 'z' ? r->name[i] - 32 : r->name[i]);
+    name[r->name_len] = '\0';
+    return true;
+}
+
 bool diff_common_line(diff_report *r, diff_mmu_lines *mmu, const tarmac_record *rec)
 {
     switch (rec->kind) {

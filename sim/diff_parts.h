@@ -79,6 +79,11 @@ typedef struct diff_mmu_lines {
 
 /* Keeps a TTW line or a TLB FILL line (others are ignored). */
 void diff_mmu_lines_add(diff_mmu_lines *p, const tarmac_record *rec);
+/* An R line's register name in upper case, NUL-terminated, in name; false
+ * when it does not fit (no register the diff compares is that long). */
+#define DIFF_REG_NAME_LEN 32
+bool diff_reg_name(const tarmac_reg *r, char name[DIFF_REG_NAME_LEN]);
+
 /* The lines both modes take the same way: a bad line is reported, an
  * unknown one counted, TTW / TLB FILL kept in mmu (when not NULL). True
  * when rec was one of them. */

@@ -587,12 +587,9 @@ static bool name_is(const char *name, const char *prefix)
 static void on_sysreg(rp *p, const tarmac_record *rec)
 {
     const tarmac_reg *r = &rec->u.reg;
-    if (!r->has_value || r->name_len >= 32)
+    char name[DIFF_REG_NAME_LEN];
+    if (!r->has_value || !diff_reg_name(r, name))
         return;
-    char name[32];
-    for (size_t i = 0; i < r->name_len; i++)
-        name[i] = (char)(r->name[i] >= 'a' && r->name[i] <= 'z' ? r->name[i] - 32 : r->name[i]);
-    name[r->name_len] = '\0';
     group *g = &p->g;
     bool in_exception = g->e_line || g->aborted_line || g->ours_known;
     if (name_is(name, "ESR_EL")) {
